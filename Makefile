@@ -1,0 +1,35 @@
+# The two commands a newcomer needs: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cksum requirements.txt | cut -d' ' -f1)
+
+.PHONY: install run test check bench clean
+
+$(STAMP): requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	rm -f $(VENV)/.installed-*
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## Migrate, load demo data and serve web + Celery worker + beat at http://127.0.0.1:8000 (Ctrl-C stops all).
+run: install
+	$(BIN)/python scripts/run_local.py
+
+## The whole suite (SQLite and the embedded broker unless DATABASE_URL / REDIS_URL are set).
+test: install
+	VAR_DIR=$(CURDIR)/var/test $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## Production checks with production-shaped settings.
+check: install
+	DJANGO_DEBUG=0 DJANGO_HTTPS=1 DJANGO_SECRET_KEY=$$(head -c 48 /dev/urandom | base64) $(BIN)/python manage.py check --deploy --fail-level WARNING
+
+bench: install
+	$(BIN)/python bench/eval_analysis.py
+	$(BIN)/python bench/analysis_throughput.py
+
+clean:
+	rm -rf $(VENV) var/test staticfiles

@@ -1,0 +1,22 @@
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+
+from moderation.views import testimonial_withdraw_view
+from reviews.views import testimonial_new, testimonial_thanks
+
+from .health import healthz
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/v1/", include("reviews.api.urls")),
+    path("healthz", healthz, name="healthz"),
+]
+
+# The patient's pages: English at /testimonials/…, Spanish at /es/testimonials/….
+urlpatterns += i18n_patterns(
+    path("testimonials/new/", testimonial_new, name="testimonial-new"),
+    path("testimonials/thanks/", testimonial_thanks, name="testimonial-thanks"),
+    path("testimonials/withdraw/<str:token>/", testimonial_withdraw_view, name="testimonial-withdraw"),
+    prefix_default_language=False,
+)

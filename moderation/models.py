@@ -1,0 +1,116 @@
+"""What the analysis found about a testimonial, and the audit trail of moderation."""
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Analysis(models.Model):
+    """The stored result of analysing one testimonial (one row per testimonial, replaced on rescore)."""
+
+    testimonial = models.OneToOneField("reviews.Testimonial", on_delete=models.CASCADE, related_name="analysis")
+    analyzer_version = models.CharField(max_length=32)
+    compound = models.FloatField()
+    pos = models.FloatField()
+    neu = models.FloatField()
+    neg = models.FloatField()
+    label = models.CharField(max_length=10)
+    language = models.CharField(max_length=8, blank=True)
+    therapists_mentioned = models.JSONField(default=list, blank=True)
+    sentences = models.JSONField(default=list, blank=True)
+    outcome_claims = models.JSONField(default=list, blank=True)
+    analyzed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "analyses"
+        indexes = [
+            # `rescore` finds analyses made by another analyzer version.
+            models.Index(fields=["analyzer_version"], name="analysis_version_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label} ({self.compound:+.2f})"
+
+
+class Flag(models.Model):
+    """One problem the analysis found; unique per testimonial, code and span, so reruns add nothing."""
+
+    class Severity(models.TextChoices):
+        LOW = "low", _("Low")
+        MEDIUM = "medium", _("Medium")
+        HIGH = "high", _("High")
+
+    testimonial = models.ForeignKey("reviews.Testimonial", on_delete=models.CASCADE, related_name="flags")
+    code = models.CharField(max_length=32)
+    severity = models.CharField(max_length=8, choices=Severity.choices)
+    message = models.CharField(max_length=255)
+    start = models.PositiveIntegerField(null=True, blank=True)
+    end = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["testimonial_id", "start", "code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["testimonial", "code", "start", "end"],
+                condition=Q(start__isnull=False),
+                name="flag_unique_span",
+            ),
+            # NULLs are distinct in a plain unique constraint, so span-less flags need their own.
+            models.UniqueConstraint(
+                fields=["testimonial", "code"], condition=Q(start__isnull=True), name="flag_unique_no_span"
+            ),
+        ]
+        indexes = [
+            # The admin's "flag" filter: testimonials carrying a given code.
+            models.Index(fields=["code", "testimonial"], name="flag_code_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class RejectionReason(models.TextChoices):
+    """Content grounds only: a testimonial is never refused for being negative (16 CFR 465.7(b))."""
+
+    PERSONAL_INFO = "personal_info", _("Personal or confidential information")
+    ABUSIVE = "abusive", _("Abusive, obscene or harassing")
+    DISCRIMINATORY = "discriminatory", _("Discriminatory")
+    SPAM = "spam", _("Spam or advertising")
+    UNRELATED = "unrelated", _("Unrelated to care")
+    FALSE = "false", _("Clearly false")
+    NOT_PATIENT = "not_patient", _("Not a genuine patient")
+    NO_CONSENT = "no_consent", _("Consent missing or withdrawn")
+    DUPLICATE = "duplicate", _("Duplicate")
+
+
+class TransitionEvent(models.Model):
+    """An append-only record of one status change: who, when, from, to and why."""
+
+    testimonial = models.ForeignKey("reviews.Testimonial", on_delete=models.CASCADE, related_name="events")
+    from_status = models.CharField(max_length=12)
+    to_status = models.CharField(max_length=12)
+    # None when the system moved it (analysis, the patient's withdrawal link).
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True)
+    reason = models.CharField(max_length=32, blank=True)
+    note = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [
+            # The even-handedness report and each testimonial's history.
+            models.Index(fields=["testimonial", "created_at"], name="event_testimonial_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.from_status} → {self.to_status}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None:
+            raise ValueError("Transition events are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("Transition events are append-only.")

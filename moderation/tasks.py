@@ -1,0 +1,70 @@
+"""Celery tasks: thin shells that reload rows by id and call one service."""
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from celery import shared_task
+from django.conf import settings
+from django.db import OperationalError
+from django.utils import timezone
+
+from reviews.models import Testimonial
+
+logger = logging.getLogger(__name__)
+
+# Transient failures worth retrying; anything else is a bug and should surface.
+TRANSIENT = (OperationalError, ConnectionError, TimeoutError)
+
+
+@shared_task(autoretry_for=TRANSIENT, retry_backoff=True, max_retries=5)
+def analyze_testimonial_task(testimonial_id: int) -> None:
+    """Analyse one testimonial and move it into the moderators' queue."""
+    from .services import testimonial_analyze
+
+    testimonial = Testimonial.objects.select_related("location").filter(pk=testimonial_id).first()
+    if testimonial is None:
+        logger.info("testimonial %s is gone; nothing to analyse", testimonial_id)
+        return
+    if testimonial.status == Testimonial.Status.WITHDRAWN:
+        logger.info("testimonial %s was withdrawn; not analysed", testimonial_id)
+        return
+    testimonial_analyze(testimonial=testimonial)
+    logger.info("testimonial %s analysed", testimonial_id)
+
+
+@shared_task
+def sweep_pending_testimonials_task() -> int:
+    """Re-enqueue analyses and confirmation emails that never ran (broker down, message lost)."""
+    from reviews.services import analysis_enqueue, confirmation_enqueue
+
+    cutoff = timezone.now() - timedelta(minutes=settings.TESTIMONIAL_PENDING_SWEEP_MINUTES)
+    pending = list(
+        Testimonial.objects.filter(status=Testimonial.Status.PENDING, created_at__lt=cutoff)
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:500]
+    )
+    for pk in pending:
+        analysis_enqueue(testimonial_id=pk)
+    unconfirmed = list(
+        Testimonial.objects.filter(confirmation_sent_at__isnull=True, created_at__lt=cutoff)
+        .exclude(status=Testimonial.Status.WITHDRAWN)
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:500]
+    )
+    for pk in unconfirmed:
+        confirmation_enqueue(testimonial_id=pk)
+    if pending or unconfirmed:
+        logger.info("sweep re-enqueued %d analyses and %d confirmations", len(pending), len(unconfirmed))
+    return len(pending)
+
+
+@shared_task(autoretry_for=TRANSIENT + (OSError,), retry_backoff=True, max_retries=8)
+def send_confirmation_email_task(testimonial_id: int) -> None:
+    """Email the patient a copy of the authorization and the withdrawal link (once)."""
+    from .notifications import confirmation_send
+
+    testimonial = Testimonial.objects.select_related("location", "therapist").filter(pk=testimonial_id).first()
+    if testimonial is None or testimonial.confirmation_sent_at is not None:
+        return
+    confirmation_send(testimonial=testimonial)

@@ -1,0 +1,168 @@
+"""Clinics, therapists and the testimonials patients leave about them."""
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Location(models.Model):
+    """One of the practice's clinics."""
+
+    slug = models.SlugField(max_length=80, unique=True)
+    name = models.CharField(max_length=120)
+    town = models.CharField(max_length=80, blank=True)
+    address = models.CharField(max_length=200, blank=True)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Therapist(models.Model):
+    """A therapist of the practice; works at one or more clinics."""
+
+    slug = models.SlugField(max_length=80, unique=True)
+    first_name = models.CharField(max_length=60)
+    last_name = models.CharField(max_length=60)
+    credentials = models.CharField(max_length=40, blank=True, help_text="e.g. PT, DPT")
+    # Names patients use for them ("Bri" for Brianna), so the analysis can resolve mentions.
+    nicknames = models.JSONField(default=list, blank=True)
+    locations = models.ManyToManyField(Location, related_name="therapists")
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+
+class StaffMember(models.Model):
+    """Someone of the practice who is not a therapist (front desk, billing…): named, never a private person."""
+
+    first_name = models.CharField(max_length=60)
+    last_name = models.CharField(max_length=60)
+    role = models.CharField(max_length=60, blank=True)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+        verbose_name = "staff member"
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+
+class Tag(models.Model):
+    """A treated condition or body region (knee, foot-drop…) assigned by the analysis."""
+
+    slug = models.SlugField(max_length=60, unique=True)
+    name = models.CharField(max_length=80)
+
+    class Meta:
+        ordering = ["slug"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Testimonial(models.Model):
+    """A patient's testimonial with its authorization; `body` is what the public may see."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending analysis")  # saved, analysis not yet done
+        IN_REVIEW = "in_review", _("In review")  # analysed, waiting for a moderator
+        APPROVED = "approved", _("Approved")  # published in the public feed
+        REJECTED = "rejected", _("Rejected")  # refused, or taken down after publication
+        WITHDRAWN = "withdrawn", _("Withdrawn")  # the patient revoked consent; terminal
+
+    class DisplayAs(models.TextChoices):
+        INITIAL = "initial", _("My first name and last initial")
+        ANONYMOUS = "anonymous", _("“A patient at” the clinic")
+
+    # public
+    location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="testimonials")
+    therapist = models.ForeignKey(
+        Therapist, on_delete=models.PROTECT, null=True, blank=True, related_name="testimonials"
+    )
+    rating = models.PositiveSmallIntegerField()
+    body = models.TextField(help_text="The words as shown publicly (after any redaction).")
+    condition = models.CharField(max_length=120, blank=True)
+    tags = models.ManyToManyField(Tag, blank=True, related_name="testimonials")
+    display_as = models.CharField(max_length=10, choices=DisplayAs.choices, default=DisplayAs.INITIAL)
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    # private: never in a public response
+    body_original = models.TextField(blank=True, help_text="The patient's words before redaction.")
+    first_name = models.CharField(max_length=60)
+    last_name = models.CharField(max_length=60)
+    email = models.EmailField(max_length=254)
+    consent_text = models.TextField(help_text="The exact authorization text the patient accepted.")
+    consent_version = models.PositiveSmallIntegerField()
+    consented_at = models.DateTimeField()
+    consent_expires_at = models.DateTimeField()
+    origin_hash = models.CharField(max_length=64, blank=True, help_text="Keyed hash of the network origin.")
+    # Same email + same words → the same key: a double-click or a resubmission makes one row.
+    submission_key = models.CharField(max_length=64, unique=True)
+    # Normalised text hash, for the `duplicate` flag across all submissions.
+    fingerprint = models.CharField(max_length=64, blank=True)
+    language = models.CharField(max_length=8, blank=True, help_text="Language of the text, as detected.")
+    locale = models.CharField(max_length=8, default="en", help_text="Language of the form the patient used.")
+    confirmation_sent_at = models.DateTimeField(null=True, blank=True)
+
+    # workflow
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(rating__gte=1, rating__lte=5), name="testimonial_rating_1_to_5"),
+            models.CheckConstraint(
+                condition=Q(status__in=["pending", "in_review", "approved", "rejected", "withdrawn"]),
+                name="testimonial_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="approved") | Q(published_at__isnull=False),
+                name="testimonial_approved_has_published_at",
+            ),
+        ]
+        indexes = [
+            # The public feed: approved, newest published first (cursor on published_at, id).
+            models.Index(fields=["status", "-published_at", "-id"], name="testimonial_feed_idx"),
+            # The feed filtered by clinic.
+            models.Index(fields=["location", "status", "-published_at"], name="testimonial_loc_feed_idx"),
+            # The moderation queue and the pending sweep: by status, oldest first.
+            models.Index(fields=["status", "created_at"], name="testimonial_queue_idx"),
+            # The `duplicate` flag: same normalised text already submitted.
+            models.Index(fields=["fingerprint"], name="testimonial_fingerprint_idx"),
+        ]
+        permissions = [("moderate_testimonial", "Can approve, reject and take down testimonials")]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.display_name} – {self.location}"
+
+    @property
+    def display_name(self) -> str:
+        """First name and last initial ("Stephanie M."), or "A patient at <clinic>"."""
+        if self.display_as == self.DisplayAs.ANONYMOUS:
+            return f"A patient at {self.location.name}"
+        initial = self.last_name[:1].upper()
+        return f"{self.first_name} {initial}." if initial else self.first_name
+
+    @property
+    def is_redacted(self) -> bool:
+        return bool(self.body_original) and self.body_original != self.body

@@ -1,0 +1,108 @@
+"""Writes on the patient's side: a submission, stored safely before anything else happens."""
+from __future__ import annotations
+
+import logging
+import unicodedata
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+
+from .consent import CURRENT_VERSION, consent_expiry, consent_text
+from .models import Location, Testimonial, Therapist
+
+logger = logging.getLogger(__name__)
+
+
+def origin_hash(ip: str | None) -> str:
+    """A keyed hash of the network origin: rate limits can use it, nobody can read the IP back."""
+    if not ip:
+        return ""
+    return salted_hmac("testimonial-origin", ip, algorithm="sha256").hexdigest()
+
+
+def submission_key(*, email: str, body: str) -> str:
+    """The same email with the same words always gives the same key (one row per submission)."""
+    words = " ".join(unicodedata.normalize("NFKC", body).casefold().split())
+    return salted_hmac("testimonial-submission", f"{email.strip().casefold()}\n{words}",
+                       algorithm="sha256").hexdigest()
+
+
+def testimonial_submit(
+    *,
+    location: Location,
+    therapist: Therapist | None,
+    rating: int,
+    body: str,
+    condition: str,
+    first_name: str,
+    last_name: str,
+    email: str,
+    display_as: str = Testimonial.DisplayAs.INITIAL,
+    consent_version: int = CURRENT_VERSION,
+    language: str = "en",
+    ip: str | None = None,
+    enqueue: bool = True,
+) -> tuple[Testimonial, bool]:
+    """Store a validated submission as pending and enqueue its analysis after commit; (row, created)."""
+    now = timezone.now()
+    key = submission_key(email=email, body=body)
+    existing = Testimonial.objects.filter(submission_key=key).first()
+    if existing is not None:
+        return existing, False
+    testimonial = Testimonial(
+        location=location,
+        therapist=therapist,
+        rating=rating,
+        body=body,
+        condition=condition,
+        first_name=first_name,
+        last_name=last_name,
+        email=email,
+        display_as=display_as,
+        consent_text=consent_text(version=consent_version, given_at=now, language=language),
+        consent_version=consent_version,
+        consented_at=now,
+        consent_expires_at=consent_expiry(given_at=now),
+        origin_hash=origin_hash(ip),
+        locale=language,
+        submission_key=key,
+    )
+    try:
+        with transaction.atomic():
+            testimonial.save()
+            if enqueue:
+                transaction.on_commit(lambda: analysis_enqueue(testimonial_id=testimonial.pk))
+                transaction.on_commit(lambda: confirmation_enqueue(testimonial_id=testimonial.pk))
+    except IntegrityError:
+        # A double-click raced us between the lookup and the insert: the other request's row stands.
+        existing = Testimonial.objects.filter(submission_key=key).first()
+        if existing is None:
+            raise
+        return existing, False
+    return testimonial, True
+
+
+def analysis_enqueue(*, testimonial_id: int) -> bool:
+    """Nudge the worker; if the broker is down, log it and let the pending sweep pick the row up."""
+    from moderation.tasks import analyze_testimonial_task
+
+    return _enqueue(analyze_testimonial_task, testimonial_id)
+
+
+def confirmation_enqueue(*, testimonial_id: int) -> bool:
+    """Queue the patient's confirmation email; a broker outage is logged, never raised."""
+    from moderation.tasks import send_confirmation_email_task
+
+    return _enqueue(send_confirmation_email_task, testimonial_id)
+
+
+def _enqueue(task, testimonial_id: int) -> bool:
+    try:
+        # retry=False: with the broker down, fail fast instead of holding the patient's request.
+        task.apply_async(args=[testimonial_id], retry=False)
+    except Exception:  # any broker or connection error: the database row is the truth
+        logger.warning("could not enqueue %s for testimonial %s; the sweep will retry",
+                       task.name, testimonial_id, exc_info=True)
+        return False
+    return True

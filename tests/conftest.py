@@ -1,0 +1,126 @@
+"""Shared fixtures. Tests that need PostgreSQL, Redis or Chromium skip with a reason when those are
+missing, and fail instead when REQUIRE_SERVICES=1 (as in CI)."""
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+
+def missing(reason: str) -> None:
+    """Skip, or fail when the services are required."""
+    if REQUIRE_SERVICES:
+        pytest.fail(f"REQUIRE_SERVICES=1 but {reason}")
+    pytest.skip(reason)
+
+
+def pytest_report_header(config) -> list[str]:
+    from django.conf import settings
+
+    return [f"database: {settings.DATABASES['default']['ENGINE']}; broker: {settings.CELERY_BROKER_URL.split(':')[0]}"]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _services_required_are_used(django_db_setup) -> None:
+    """With REQUIRE_SERVICES=1 the suite must really run on PostgreSQL and Redis, not fall back."""
+    from django.conf import settings
+
+    if REQUIRE_SERVICES:
+        assert settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql", "DATABASE_URL is not PostgreSQL"
+        assert settings.REDIS_URL, "REDIS_URL is not set"
+
+
+@pytest.fixture
+def redis_url() -> str:
+    url = os.environ.get("REDIS_URL", "")
+    if not url:
+        missing("REDIS_URL is not set")
+    import redis
+
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+    except redis.RedisError as error:
+        missing(f"Redis at REDIS_URL does not answer ({error})")
+    return url
+
+
+@pytest.fixture
+def chromium_path() -> str:
+    if not (os.path.exists(CHROMIUM) and os.access(CHROMIUM, os.X_OK)):
+        missing(f"Chromium not found at {CHROMIUM}")
+    return CHROMIUM
+
+
+@contextmanager
+def celery_broker(url: str, options: dict):
+    """Point the project's Celery app at another broker for the duration of a test."""
+    from config.celery import app
+
+    old = (app.conf.broker_url, app.conf.broker_transport_options)
+    app.conf.broker_url, app.conf.broker_transport_options = url, options
+
+    def reset_pools() -> None:
+        # The same reset Celery does after a fork: the next publish opens a connection to the new broker.
+        app._pool = None
+        app.amqp._producer_pool = None
+
+    reset_pools()
+    try:
+        yield app
+    finally:
+        app.conf.broker_url, app.conf.broker_transport_options = old
+        reset_pools()
+
+
+@pytest.fixture
+def filesystem_broker():
+    folder = Path(tempfile.mkdtemp(prefix="broker-"))
+    (folder / "queue").mkdir()
+    (folder / "processed").mkdir()
+    options = {"data_folder_in": str(folder / "queue"), "data_folder_out": str(folder / "queue"),
+               "processed_folder": str(folder / "processed"), "store_processed": False}
+    with celery_broker("filesystem://", options) as app:
+        yield app
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture
+def redis_broker(redis_url):
+    with celery_broker(redis_url, {"visibility_timeout": 3600}) as app:
+        yield app
+
+
+@contextmanager
+def running_worker(app):
+    """A real Celery worker (thread, solo pool) consuming from the app's current broker."""
+    from celery.contrib.testing.worker import start_worker
+
+    with start_worker(app, pool="solo", concurrency=1, perform_ping_check=False, shutdown_timeout=30,
+                      loglevel="WARNING") as worker:
+        yield worker
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_files(settings):
+    """Pages render without running collectstatic first."""
+    settings.STORAGES = {**settings.STORAGES,
+                         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate-limit counters and feed versions must not leak from one test into the next."""
+    from django.core.cache import cache
+
+    try:
+        cache.clear()
+    except Exception:
+        pass
+    yield

@@ -1,0 +1,199 @@
+from __future__ import annotations
+
+import html
+import time
+
+import pytest
+from django.core import signing
+
+from reviews.forms import BODY_MAX, form_token_issue
+from reviews.models import Testimonial
+from tests.factories import LocationFactory, TherapistFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def post(client, data):
+    return client.post("/testimonials/new/", data)
+
+
+def test_a_valid_submission_is_stored_pending_and_redirects_to_thanks(client, valid_post,
+                                                                       django_capture_on_commit_callbacks):
+    # when a patient submits a complete form
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = post(client, valid_post())
+    # then they land on the thanks page and the testimonial waits for analysis, with its consent
+    assert response.status_code == 302 and response["Location"] == "/testimonials/thanks/"
+    testimonial = Testimonial.objects.get()
+    assert testimonial.status == "pending"
+    assert testimonial.consent_version == 1 and "expires on" in testimonial.consent_text
+    assert testimonial.consent_expires_at > testimonial.consented_at
+    # and the analysis (and the confirmation email) are enqueued only after the commit
+    assert len(callbacks) == 2
+
+
+def test_the_raw_ip_is_never_stored(client, valid_post):
+    post(client, valid_post())
+    testimonial = Testimonial.objects.get()
+    assert "127.0.0.1" not in str(testimonial.__dict__)
+    assert len(testimonial.origin_hash) == 64
+
+
+def test_a_link_prefills_clinic_and_therapist(client, clinic, therapist):
+    page = client.get(f"/testimonials/new/?location={clinic.slug}&therapist={therapist.slug}").content.decode()
+    assert f'<option value="{clinic.slug}" selected>' in page
+    assert f'<option value="{therapist.slug}" selected>' in page
+
+
+BAD_INPUTS = [
+    ("missing clinic", {"location": ""}, "location", "Choose the clinic"),
+    ("unknown clinic", {"location": "atlantis"}, "location", "We do not know that clinic"),
+    ("unknown therapist", {"therapist": "nobody"}, "therapist", "We do not know that therapist"),
+    ("rating 0", {"rating": "0"}, "rating", "between 1 and 5"),
+    ("rating 6", {"rating": "6"}, "rating", "between 1 and 5"),
+    ("missing rating", {"rating": None}, "rating", "Choose a rating"),
+    ("empty testimonial", {"body": "   "}, "body", "tell us about your experience"),
+    ("too short", {"body": "Great!"}, "body", "at least 20 characters"),
+    ("too long", {"body": "x" * (BODY_MAX + 1)}, "body", f"under {BODY_MAX} characters"),
+    ("condition too long", {"condition": "c" * 121}, "condition", "under 120 characters"),
+    ("first name too long", {"first_name": "f" * 61}, "first_name", "under 60 characters"),
+    ("missing last name", {"last_name": ""}, "last_name", "last name"),
+    ("invalid email", {"email": "dana-at-example"}, "email", "does not look like an email"),
+    ("missing consent", {"consent": None}, "consent", "tick the box"),
+    ("tampered form token", {"form_token": "1700000000:forged"}, "form_token", "could not be verified"),
+]
+
+
+@pytest.mark.parametrize("case, overrides, field, message", BAD_INPUTS, ids=[c[0] for c in BAD_INPUTS])
+def test_each_bad_input_gets_its_own_message_beside_the_field_and_keeps_the_input(
+        client, valid_post, case, overrides, field, message):
+    data = valid_post(**overrides)
+    response = post(client, data)
+    page = response.content.decode()
+    # the form comes back (200), nothing stored
+    assert response.status_code == 200
+    assert Testimonial.objects.count() == 0
+    # the message is beside the field, and summarised at the top
+    assert message.lower() in html.unescape(page).lower()
+    if field != "form_token":
+        assert f'id="err_{field}"' in page
+    assert 'class="error-summary"' in page
+    # what the patient typed is still there
+    if field != "first_name":
+        assert 'value="Dana"' in page
+    if field != "body":
+        assert "After eight weeks I hike again!" in page
+
+
+def test_an_expired_form_token_asks_to_send_again_and_keeps_the_input(client, valid_post, settings):
+    token = form_token_issue(now=time.time() - settings.TESTIMONIAL_MAX_FORM_AGE_SECONDS - 60)
+    page = html.unescape(post(client, valid_post(form_token=token)).content.decode())
+    assert "open for a long time" in page and "After eight weeks I hike again!" in page
+    assert Testimonial.objects.count() == 0
+
+
+def test_a_therapist_from_another_clinic_is_refused_with_a_clear_message(client, valid_post, other_clinic):
+    stranger = TherapistFactory(first_name="Sean", last_name="Walsh", slug="sean-walsh", locations=[other_clinic])
+    page = html.unescape(post(client, valid_post(therapist=stranger.slug)).content.decode())
+    assert "Sean Walsh does not work at Dayton" in page
+    assert Testimonial.objects.count() == 0
+
+
+def test_an_inactive_clinic_is_refused_with_its_own_message(client, valid_post):
+    LocationFactory(name="Closed Town", slug="closed-town", is_active=False)
+    page = html.unescape(post(client, valid_post(location="closed-town", therapist="")).content.decode())
+    assert "Closed Town no longer takes testimonials" in page
+
+
+def test_an_inactive_therapist_is_refused_with_its_own_message(client, valid_post, clinic):
+    TherapistFactory(first_name="Old", last_name="Timer", slug="old-timer", locations=[clinic], is_active=False)
+    page = html.unescape(post(client, valid_post(therapist="old-timer")).content.decode())
+    assert "Old Timer no longer works with us" in page
+
+
+def test_not_sure_about_the_therapist_is_fine(client, valid_post):
+    assert post(client, valid_post(therapist="")).status_code == 302
+    assert Testimonial.objects.get().therapist is None
+
+
+def test_text_is_normalised_control_characters_removed_html_kept_as_text_and_emoji_kept(client, valid_post):
+    body = "  <b>Cafe\u0301</b> team\x00 fixed my back \U0001F64F and I\x07 am grateful!  "
+    post(client, valid_post(body=body, first_name="  Ana\u0301 "))
+    testimonial = Testimonial.objects.get()
+    assert testimonial.body == "<b>Café</b> team fixed my back \U0001F64F and I am grateful!"
+    assert testimonial.first_name == "Aná"
+
+
+def test_html_in_a_kept_input_is_escaped_on_the_page(client, valid_post):
+    page = post(client, valid_post(body="<script>alert(1)</script>", consent=None)).content.decode()
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_the_honeypot_gets_the_thanks_page_and_stores_nothing(client, valid_post):
+    response = post(client, valid_post(website="http://spam.example"))
+    assert response.status_code == 302 and response["Location"] == "/testimonials/thanks/"
+    assert Testimonial.objects.count() == 0
+
+
+def test_a_post_faster_than_a_person_is_treated_as_a_bot(client, valid_post, settings):
+    settings.TESTIMONIAL_MIN_FILL_SECONDS = 30
+    response = post(client, valid_post())
+    assert response.status_code == 302
+    assert Testimonial.objects.count() == 0
+
+
+def test_a_double_click_or_resubmission_makes_one_testimonial(client, valid_post):
+    data = valid_post()
+    assert post(client, data).status_code == 302
+    assert post(client, data).status_code == 302
+    # the same words again with different spacing and case still count as the same submission
+    assert post(client, {**data, "body": data["body"].upper() + "  "}).status_code == 302
+    assert Testimonial.objects.count() == 1
+
+
+def test_a_flood_from_one_email_is_rate_limited_with_the_input_kept(client, valid_post, settings):
+    settings.TESTIMONIAL_RATE_PER_EMAIL = 2
+    for n in range(2):
+        assert post(client, valid_post(body=f"Wonderful care for my shoulder, visit {n} was great.")).status_code == 302
+    response = post(client, valid_post(body="A third testimonial in the same hour, hmm."))
+    assert response.status_code == 429
+    assert "try again later" in response.content.decode()
+    assert "A third testimonial in the same hour" in response.content.decode()
+    assert Testimonial.objects.count() == 2
+
+
+def test_the_form_still_takes_submissions_when_the_rate_limit_store_is_down(client, valid_post, settings):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                                   "LOCATION": "redis://127.0.0.1:1/0",
+                                   "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2}}}
+    assert post(client, valid_post()).status_code == 302
+    assert Testimonial.objects.count() == 1
+
+
+def test_a_submission_succeeds_and_is_kept_when_the_broker_is_down(client, valid_post, caplog,
+                                                                  django_capture_on_commit_callbacks):
+    from tests.conftest import celery_broker
+
+    # given a broker nobody listens on
+    with celery_broker("redis://127.0.0.1:1/0", {"socket_connect_timeout": 0.2, "max_retries": 0}), \
+            django_capture_on_commit_callbacks(execute=True):
+        response = post(client, valid_post())
+    # the patient still gets the thanks page, the row is there to be swept, and the failure is logged
+    assert response.status_code == 302
+    assert Testimonial.objects.get().status == "pending"
+    assert "could not enqueue" in caplog.text
+    assert "dana@example.com" not in caplog.text
+
+
+def test_the_spanish_form_is_served_under_es(client, clinic):
+    page = client.get("/es/testimonials/new/").content.decode()
+    assert 'lang="es"' in page
+    assert "Autorizo" in page
+
+
+def test_a_signed_token_cannot_be_made_without_the_secret():
+    forged = signing.dumps(int(time.time()) - 60, salt="testimonial-form", key="not-the-secret")
+    from reviews.forms import form_token_age
+
+    assert form_token_age(forged) is None
