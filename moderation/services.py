@@ -2,7 +2,8 @@
 and storing the analysis of a testimonial."""
 from __future__ import annotations
 
-from dataclasses import asdict
+import time
+from dataclasses import asdict, replace
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -186,10 +187,18 @@ def testimonial_analyze(*, testimonial: Testimonial) -> Analysis:
     return stored
 
 
-def analysis_context(*, testimonial: Testimonial | None = None) -> AnalysisContext:
-    """What the analysis needs to know of the practice (and of the author, when there is one)."""
+_practice_cache: tuple[float, AnalysisContext] | None = None
+PRACTICE_CONTEXT_TTL = 60.0  # seconds a worker reuses the list of therapists, staff and clinics
+
+
+def practice_context(*, fresh: bool = False) -> AnalysisContext:
+    """What the analysis needs to know of the practice; reused for a minute within a process."""
+    global _practice_cache
     from .analysis import AnalysisContext, TherapistRef
 
+    now = time.monotonic()
+    if not fresh and _practice_cache is not None and now - _practice_cache[0] < PRACTICE_CONTEXT_TTL:
+        return _practice_cache[1]
     therapists = tuple(
         TherapistRef(slug=t.slug, first_name=t.first_name, last_name=t.last_name,
                      nicknames=tuple(t.nicknames or ()),
@@ -197,15 +206,14 @@ def analysis_context(*, testimonial: Testimonial | None = None) -> AnalysisConte
         for t in Therapist.objects.prefetch_related("locations")
     )
     staff_names = tuple(f"{first} {last}" for first, last in StaffMember.objects.values_list("first_name", "last_name"))
-    locations = tuple(Location.objects.values_list("name", "town"))
-    location_names = tuple(sorted({name for pair in locations for name in pair if name}))
-    if testimonial is None:
-        return AnalysisContext(therapists=therapists, staff_names=staff_names, location_names=location_names)
-    return AnalysisContext(
-        therapists=therapists,
-        staff_names=staff_names,
-        location_names=location_names,
-        location_slug=testimonial.location.slug,
-        author_first_name=testimonial.first_name,
-        author_last_name=testimonial.last_name,
-    )
+    location_names = tuple(sorted({name for pair in Location.objects.values_list("name", "town")
+                                   for name in pair if name}))
+    context = AnalysisContext(therapists=therapists, staff_names=staff_names, location_names=location_names)
+    _practice_cache = (now, context)
+    return context
+
+
+def analysis_context(*, testimonial: Testimonial) -> AnalysisContext:
+    """The practice's context plus what is known of this testimonial's author and clinic."""
+    return replace(practice_context(), location_slug=testimonial.location.slug,
+                   author_first_name=testimonial.first_name, author_last_name=testimonial.last_name)

@@ -109,7 +109,8 @@ def running_worker(app):
 
 @pytest.fixture(autouse=True)
 def _plain_static_files(settings):
-    """Pages render without running collectstatic first."""
+    """Pages render without running collectstatic first; test users hash passwords cheaply."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.STORAGES = {**settings.STORAGES,
                          "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
 

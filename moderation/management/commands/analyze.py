@@ -1,0 +1,69 @@
+"""`manage.py analyze [TEXT] [--rating N]` or `--jsonl FILE|-`: the analysis as JSON, one object a line."""
+from __future__ import annotations
+
+import json
+import sys
+from typing import TextIO
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
+
+
+class Command(BaseCommand):
+    help = "Print the analysis of TEXT (or stdin) as JSON; with --jsonl, one analysis per input line."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("text", nargs="?", help="the text to analyse (default: read stdin)")
+        parser.add_argument("--rating", type=int, choices=range(1, 6), metavar="N", help="the stars given, 1-5")
+        parser.add_argument("--jsonl", metavar="FILE", help='one {"text": ..., "rating": ...} object a line; - for stdin')
+
+    def handle(self, *args, text: str | None, rating: int | None, jsonl: str | None, **options) -> None:
+        from moderation.analysis import analyze
+
+        context = self._context()
+        if jsonl is None:
+            body = text if text is not None else sys.stdin.read()
+            self.stdout.write(json.dumps(analyze(body, rating=rating, context=context).to_dict(), ensure_ascii=False))
+            return
+        if text is not None:
+            raise CommandError("Give either TEXT or --jsonl, not both.")
+        if jsonl == "-":
+            self._batch(sys.stdin, context)
+        else:
+            try:
+                with open(jsonl, encoding="utf-8") as stream:
+                    self._batch(stream, context)
+            except OSError as error:
+                raise CommandError(f"Cannot read {jsonl}: {error.strerror}") from None
+
+    def _batch(self, stream: TextIO, context) -> None:
+        from moderation.analysis import analyze, duplicate_flag
+
+        seen: set[str] = set()
+        for number, line in enumerate(stream, start=1):
+            if not line.strip():
+                continue
+            try:
+                item = json.loads(line)
+                text, rating = item["text"], item.get("rating")
+                if not isinstance(text, str) or (rating is not None and rating not in range(1, 6)):
+                    raise ValueError
+            except (ValueError, KeyError, TypeError):
+                raise CommandError(f"line {number}: expected {{\"text\": str, \"rating\": 1-5 or null}}") from None
+            result = analyze(text, rating=rating, context=context)
+            payload = result.to_dict()
+            # The same (normalised) text earlier in the batch is a duplicate, as in the database.
+            if result.fingerprint in seen:
+                payload["flags"].append(duplicate_flag().to_dict())
+            seen.add(result.fingerprint)
+            self.stdout.write(json.dumps(payload, ensure_ascii=False))
+
+    def _context(self):
+        """The practice's therapists, staff and clinics from the database, when there is one."""
+        from moderation.services import practice_context
+
+        try:
+            return practice_context()
+        except DatabaseError:
+            self.stderr.write("no database yet (run `manage.py migrate`): analysing without the practice's names")
+            return None

@@ -1,0 +1,204 @@
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from moderation.models import Analysis, Flag, TransitionEvent
+from reviews.models import Tag, Testimonial
+from tests.factories import LocationFactory, TestimonialFactory, TherapistFactory
+
+pytestmark = pytest.mark.django_db
+
+PRIVATE_VALUES = ("Zimmerman-private", "secret.patient@example.com", "the unredacted words",
+                  "moderator note xyz", "in_review", "negative_sentiment", "origin-hash-value")
+
+
+def publish(testimonial: Testimonial, *, when=None) -> Testimonial:
+    Testimonial.objects.filter(pk=testimonial.pk).update(status="approved", published_at=when or timezone.now())
+    testimonial.refresh_from_db()
+    return testimonial
+
+
+@pytest.fixture
+def dayton(db):
+    return LocationFactory(name="Dayton", slug="dayton")
+
+
+@pytest.fixture
+def edison(db):
+    return LocationFactory(name="Edison", slug="edison")
+
+
+@pytest.fixture
+def bri(dayton):
+    return TherapistFactory(first_name="Brianna", last_name="Kowalski", slug="brianna-kowalski", locations=[dayton])
+
+
+@pytest.fixture
+def feed(dayton, edison, bri):
+    """Published testimonials of several kinds, plus ones in every other state."""
+    now = timezone.now()
+    knee = Tag.objects.create(slug="knee", name="Knee")
+    foot_drop = Tag.objects.create(slug="foot-drop", name="Foot drop")
+    a = publish(TestimonialFactory(location=dayton, therapist=bri, rating=5, condition="knee"), when=now - timedelta(days=3))
+    a.tags.set([knee])
+    b = publish(TestimonialFactory(location=edison, rating=3), when=now - timedelta(days=2))
+    c = publish(TestimonialFactory(location=dayton, rating=4), when=now - timedelta(days=1))
+    c.tags.set([foot_drop, knee])
+    for status in ("pending", "in_review", "rejected", "withdrawn"):
+        TestimonialFactory(location=dayton, status=status)
+    return {"a": a, "b": b, "c": c}
+
+
+def results(client, query: str = "") -> list[dict]:
+    response = client.get(f"/api/v1/testimonials/{query}")
+    assert response.status_code == 200, response.content
+    return response.json()["results"]
+
+
+def test_the_feed_shows_approved_testimonials_only_newest_first(client, feed):
+    ids = [item["id"] for item in results(client)]
+    assert ids == [feed["c"].pk, feed["b"].pk, feed["a"].pk]
+
+
+def test_each_item_has_exactly_the_contract_fields(client, feed):
+    item = next(i for i in results(client) if i["id"] == feed["a"].pk)
+    assert set(item) == {"id", "display_name", "body", "rating", "location", "therapist", "condition", "tags",
+                         "published_at"}
+    assert item["display_name"] == "Stephanie M."
+    assert item["location"] == {"slug": "dayton", "name": "Dayton"}
+    assert item["therapist"] == {"slug": "brianna-kowalski", "name": "Brianna Kowalski"}
+    assert item["tags"] == ["knee"]
+    assert next(i for i in results(client) if i["id"] == feed["b"].pk)["therapist"] is None
+
+
+def test_the_page_has_cursor_links_and_honest_counts(client, feed):
+    payload = client.get("/api/v1/testimonials/?page_size=2").json()
+    assert len(payload["results"]) == 2 and payload["next"] and payload["previous"] is None
+    assert payload["published_count"] == 3 and payload["received_count"] == 6  # withdrawn not counted
+    second = client.get(payload["next"]).json()
+    assert [i["id"] for i in second["results"]] == [feed["a"].pk]
+
+
+def test_page_size_is_capped_at_100(client, dayton):
+    for _ in range(105):
+        publish(TestimonialFactory(location=dayton))
+    assert len(results(client, "?page_size=500")) == 100
+
+
+@pytest.mark.parametrize("query, expected", [
+    ("?location=dayton", {"a", "c"}),
+    ("?location=dayton,edison", {"a", "b", "c"}),
+    ("?therapist=brianna-kowalski", {"a"}),
+    ("?min_rating=4", {"a", "c"}),
+    ("?tag=foot-drop", {"c"}),
+    ("?tag=knee", {"a", "c"}),
+    ("?location=dayton&min_rating=5", {"a"}),
+])
+def test_filters_select_the_right_testimonials(client, feed, query, expected):
+    assert {i["id"] for i in results(client, query)} == {feed[k].pk for k in expected}
+
+
+def test_published_after_filters_by_publication_time(client, feed):
+    since = (feed["b"].published_at + timedelta(seconds=1)).isoformat()
+    response = client.get("/api/v1/testimonials/", {"published_after": since})
+    assert [i["id"] for i in response.json()["results"]] == [feed["c"].pk]
+
+
+@pytest.mark.parametrize("query, field", [
+    ("?location=atlantis", "location"),
+    ("?location=dayton,atlantis", "location"),
+    ("?therapist=nobody", "therapist"),
+    ("?min_rating=0", "min_rating"),
+    ("?min_rating=6", "min_rating"),
+    ("?min_rating=abc", "min_rating"),
+    ("?min_rating=2.5", "min_rating"),
+    ("?tag=no-such-tag", "tag"),
+    ("?published_after=yesterday", "published_after"),
+])
+def test_unknown_filter_values_give_400_with_a_message(client, feed, query, field):
+    response = client.get(f"/api/v1/testimonials/{query}")
+    assert response.status_code == 400
+    assert field in response.json() and response.json()[field]
+
+
+def test_a_testimonial_in_any_other_state_is_404(client, dayton):
+    for status in ("pending", "in_review", "rejected", "withdrawn"):
+        testimonial = TestimonialFactory(location=dayton, status=status)
+        assert client.get(f"/api/v1/testimonials/{testimonial.pk}/").status_code == 404
+    published = publish(TestimonialFactory(location=dayton))
+    assert client.get(f"/api/v1/testimonials/{published.pk}/").json()["id"] == published.pk
+
+
+def test_an_expired_authorization_is_not_served(client, dayton):
+    testimonial = publish(TestimonialFactory(location=dayton))
+    Testimonial.objects.filter(pk=testimonial.pk).update(consent_expires_at=timezone.now() - timedelta(days=1))
+    assert results(client) == []
+
+
+def test_no_private_field_can_appear_in_any_api_response(client, dayton, bri, django_user_model):
+    # given a published testimonial whose private fields all carry recognisable values
+    moderator = django_user_model.objects.create(username="mod")
+    testimonial = publish(TestimonialFactory(
+        location=dayton, therapist=bri, last_name="Zimmerman-private", email="secret.patient@example.com",
+        body="Public words", body_original="the unredacted words", origin_hash="origin-hash-value"))
+    Analysis.objects.create(testimonial=testimonial, analyzer_version="t", compound=-0.9, pos=0, neu=0.1, neg=0.9,
+                            label="negative")
+    Flag.objects.create(testimonial=testimonial, code="negative_sentiment", severity="low", message="m")
+    TransitionEvent.objects.create(testimonial=testimonial, from_status="in_review", to_status="approved",
+                                   actor=moderator, note="moderator note xyz")
+    TestimonialFactory(location=dayton, status="in_review", last_name="Zimmerman-private")
+    # when every public endpoint is read
+    pages = [client.get(path) for path in (
+        "/api/v1/testimonials/", f"/api/v1/testimonials/{testimonial.pk}/", "/api/v1/locations/",
+        "/api/v1/locations/dayton/", "/api/v1/therapists/", "/api/v1/therapists/?location=dayton",
+        "/api/v1/schema/")]
+    # then none of the private values, nor the names of private fields, is in any of them
+    for page in pages:
+        assert page.status_code == 200
+        text = page.content.decode()
+        for value in PRIVATE_VALUES:
+            assert value not in text
+        if "schema" not in page.request["PATH_INFO"]:
+            for key in ('"email"', '"last_name"', '"status"', '"origin_hash"', '"sentiment"', '"flags"',
+                        '"body_original"', '"consent_text"'):
+                assert key not in text
+
+
+def test_the_feed_uses_a_constant_number_of_queries(client, dayton, bri):
+    knee = Tag.objects.create(slug="knee", name="Knee")
+    for _ in range(3):
+        publish(TestimonialFactory(location=dayton, therapist=bri)).tags.set([knee])
+    with CaptureQueriesContext(connection) as small:
+        client.get("/api/v1/testimonials/")
+    for _ in range(20):
+        publish(TestimonialFactory(location=dayton, therapist=bri)).tags.set([knee])
+    with CaptureQueriesContext(connection) as large:
+        client.get("/api/v1/testimonials/")
+    assert len(large) == len(small) <= 6
+
+
+def test_locations_and_therapists_carry_published_count_and_average(client, feed):
+    locations = {loc["slug"]: loc for loc in client.get("/api/v1/locations/").json()["results"]}
+    assert locations["dayton"]["published_count"] == 2 and locations["dayton"]["average_rating"] == 4.5
+    therapists = client.get("/api/v1/therapists/?location=dayton").json()["results"]
+    assert [(t["slug"], t["published_count"], t["average_rating"]) for t in therapists] == [
+        ("brianna-kowalski", 1, 5.0)]
+    assert client.get("/api/v1/therapists/?location=atlantis").status_code == 400
+
+
+def test_the_api_is_read_only(client, feed):
+    response = client.post("/api/v1/testimonials/", data=json.dumps({"body": "x"}), content_type="application/json")
+    assert response.status_code == 405
+
+
+def test_the_openapi_schema_and_docs_are_served(client):
+    schema = client.get("/api/v1/schema/")
+    assert schema.status_code == 200 and b"/api/v1/testimonials/" in schema.content
+    docs = client.get("/api/v1/docs/")
+    assert docs.status_code == 200 and b"swagger" in docs.content.lower()
