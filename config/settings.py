@@ -109,9 +109,17 @@ TEMPLATES = [
 DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'db.sqlite3'}"
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # SQLite is shared by the web process and the worker: wait for a lock rather than fail at once.
-    DATABASES["default"]["OPTIONS"] = {"timeout": 20}
+    # SQLite is shared by the web process and the worker: WAL lets readers run beside the writer,
+    # IMMEDIATE transactions take the write lock up front (no upgrade deadlocks), and a busy
+    # writer is waited for rather than failed at once.
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": 20,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Tests run a real worker thread beside the test: a file database, not shared-cache memory.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-db.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # ---------------------------------------------------------------------------- cache

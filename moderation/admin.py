@@ -136,7 +136,7 @@ class TestimonialAdmin(admin.ModelAdmin):
     list_display = ["id", "excerpt", "status", "rating_stars", "location", "therapist", "sentiment", "flag_codes",
                     "created_at"]
     list_display_links = ["id", "excerpt"]
-    list_filter = [StatusFilter, FlagFilter, SentimentFilter, "rating", "location", "therapist"]
+    list_filter = [StatusFilter, FlagFilter, SentimentFilter, "rating", "location", "therapist", "source"]
     search_fields = ["body", "first_name", "last_name", "email", "condition"]
     list_select_related = ["location", "therapist", "analysis"]
     list_per_page = 50
@@ -144,7 +144,7 @@ class TestimonialAdmin(admin.ModelAdmin):
     readonly_fields = ["status", "highlighted_body", "display_name", "rating", "location", "therapist", "tag_list",
                        "analysis_summary", "outcome_claims", "first_name", "last_name", "email", "display_as",
                        "consent_version", "consented_at", "consent_expires_at", "consent_text", "body_original",
-                       "published_at", "created_at", "updated_at", "language"]
+                       "published_at", "created_at", "updated_at", "language", "source"]
     fieldsets = [
         (None, {"fields": ["status", "highlighted_body", "rating", "location", "therapist", "condition", "tag_list"]}),
         ("Analysis", {"fields": ["analysis_summary", "outcome_claims", "language"]}),
@@ -152,7 +152,7 @@ class TestimonialAdmin(admin.ModelAdmin):
                        "description": "Edit the public text to remove personal data; the original is kept, private."}),
         ("Author (private)", {"fields": ["display_name", "display_as", "first_name", "last_name", "email"]}),
         ("Authorization", {"fields": ["consent_version", "consented_at", "consent_expires_at", "consent_text"]}),
-        ("Dates", {"fields": ["created_at", "updated_at", "published_at"]}),
+        ("Dates", {"fields": ["source", "created_at", "updated_at", "published_at"]}),
     ]
     inlines = [FlagInline, TransitionEventInline]
     actions = [approve_selected, *REJECT_ACTIONS, reopen_selected]

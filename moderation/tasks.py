@@ -47,7 +47,8 @@ def sweep_pending_testimonials_task() -> int:
     for pk in pending:
         analysis_enqueue(testimonial_id=pk)
     unconfirmed = list(
-        Testimonial.objects.filter(confirmation_sent_at__isnull=True, created_at__lt=cutoff)
+        Testimonial.objects.filter(source=Testimonial.Source.FORM, confirmation_sent_at__isnull=True,
+                                   created_at__lt=cutoff)
         .exclude(status=Testimonial.Status.WITHDRAWN)
         .order_by("created_at")
         .values_list("pk", flat=True)[:500]

@@ -88,6 +88,11 @@ class Testimonial(models.Model):
         REJECTED = "rejected", _("Rejected")  # refused, or taken down after publication
         WITHDRAWN = "withdrawn", _("Withdrawn")  # the patient revoked consent; terminal
 
+    class Source(models.TextChoices):
+        FORM = "form", _("Patient form")
+        IMPORT = "import", _("Imported")  # brought in by import_testimonials; no confirmation email
+        DEMO = "demo", _("Demo data")
+
     class DisplayAs(models.TextChoices):
         INITIAL = "initial", _("My first name and last initial")
         ANONYMOUS = "anonymous", _("“A patient at” the clinic")
@@ -121,6 +126,8 @@ class Testimonial(models.Model):
     language = models.CharField(max_length=8, blank=True, help_text="Language of the text, as detected.")
     locale = models.CharField(max_length=8, default="en", help_text="Language of the form the patient used.")
     confirmation_sent_at = models.DateTimeField(null=True, blank=True)
+
+    source = models.CharField(max_length=8, choices=Source.choices, default=Source.FORM)
 
     # workflow
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 import unicodedata
+from datetime import datetime
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -42,10 +43,17 @@ def testimonial_submit(
     consent_version: int = CURRENT_VERSION,
     language: str = "en",
     ip: str | None = None,
+    source: str = Testimonial.Source.FORM,
+    consented_at: datetime | None = None,
+    consent_text_given: str | None = None,
     enqueue: bool = True,
 ) -> tuple[Testimonial, bool]:
-    """Store a validated submission as pending and enqueue its analysis after commit; (row, created)."""
+    """Store a validated submission as pending and enqueue its analysis after commit; (row, created).
+
+    Imports pass the authorization on file (`consented_at`, `consent_text_given`); the form's patients
+    accept the current text now and get a confirmation email."""
     now = timezone.now()
+    consented_at = consented_at or now
     key = submission_key(email=email, body=body)
     existing = Testimonial.objects.filter(submission_key=key).first()
     if existing is not None:
@@ -60,10 +68,11 @@ def testimonial_submit(
         last_name=last_name,
         email=email,
         display_as=display_as,
-        consent_text=consent_text(version=consent_version, given_at=now, language=language),
+        consent_text=consent_text_given or consent_text(version=consent_version, given_at=now, language=language),
         consent_version=consent_version,
-        consented_at=now,
-        consent_expires_at=consent_expiry(given_at=now),
+        consented_at=consented_at,
+        consent_expires_at=consent_expiry(given_at=consented_at),
+        source=source,
         origin_hash=origin_hash(ip),
         locale=language,
         submission_key=key,
@@ -73,7 +82,8 @@ def testimonial_submit(
             testimonial.save()
             if enqueue:
                 transaction.on_commit(lambda: analysis_enqueue(testimonial_id=testimonial.pk))
-                transaction.on_commit(lambda: confirmation_enqueue(testimonial_id=testimonial.pk))
+                if source == Testimonial.Source.FORM:
+                    transaction.on_commit(lambda: confirmation_enqueue(testimonial_id=testimonial.pk))
     except IntegrityError:
         # A double-click raced us between the lookup and the insert: the other request's row stands.
         existing = Testimonial.objects.filter(submission_key=key).first()

@@ -99,12 +99,11 @@ class Command(BaseCommand):
             testimonial, is_new = testimonial_submit(
                 location=location, therapist=therapist, rating=rating, body=body, condition=condition,
                 first_name=first, last_name=last, email=f"{slugify(first)}.{slugify(last)}@example.com",
-                display_as=Testimonial.DisplayAs.INITIAL, enqueue=False,
+                display_as=Testimonial.DisplayAs.INITIAL, source=Testimonial.Source.DEMO, enqueue=False,
             )
             if not is_new:
                 continue
             created += 1
-            Testimonial.objects.filter(pk=testimonial.pk).update(confirmation_sent_at=testimonial.created_at)
             if status == "pending":
                 continue
             if status == "withdrawn":

@@ -1,0 +1,90 @@
+"""`manage.py import_testimonials FILE.csv`: bring existing testimonials in, through analysis and moderation."""
+from __future__ import annotations
+
+import csv
+from datetime import datetime
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from tqdm import tqdm
+
+from reviews.forms import TestimonialForm
+from reviews.models import Testimonial
+from reviews.services import testimonial_submit
+
+REQUIRED = ("location", "rating", "body", "first_name", "last_name", "email", "consented_at")
+OPTIONAL = ("therapist", "condition", "display_as", "consent_text")
+
+
+class ImportRowForm(TestimonialForm):
+    """The patient form's checks, without the parts that only make sense in a browser."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("consent", "website", "form_token"):
+            del self.fields[name]
+
+
+def parse_consented_at(raw: str) -> datetime | None:
+    value = parse_datetime(raw.strip()) if raw else None
+    if value is None and raw:
+        day = parse_date(raw.strip())
+        value = datetime(day.year, day.month, day.day) if day else None
+    if value is not None and timezone.is_naive(value):
+        value = timezone.make_aware(value)
+    return value
+
+
+class Command(BaseCommand):
+    help = ("Import testimonials from a CSV with columns " + ", ".join(REQUIRED) + " (and optionally "
+            + ", ".join(OPTIONAL) + "). Each row is checked like the patient form; bad rows are reported "
+            "and skipped, good ones go through analysis and moderation. No email is sent.")
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("file")
+
+    def handle(self, *args, file: str, **options) -> None:
+        try:
+            with open(file, newline="", encoding="utf-8-sig") as stream:
+                rows = list(csv.DictReader(stream))
+        except (OSError, UnicodeDecodeError, csv.Error) as error:
+            raise CommandError(f"Cannot read {file}: {error}") from None
+        missing = [c for c in REQUIRED if rows and c not in rows[0]]
+        if missing:
+            raise CommandError(f"{file} lacks the column(s): {', '.join(missing)}")
+        created = duplicates = 0
+        errors: list[str] = []
+        for number, row in enumerate(tqdm(rows, unit="row", file=self.stderr._out), start=2):
+            outcome = self._import_row(row, file=file)
+            if isinstance(outcome, str):
+                errors.append(f"line {number}: {outcome}")
+            elif outcome:
+                created += 1
+            else:
+                duplicates += 1
+        for error in errors:
+            self.stderr.write(error)
+        self.stdout.write(self.style.SUCCESS(
+            f"Imported {created}, already present {duplicates}, refused {len(errors)} (of {len(rows)} rows)."))
+
+    def _import_row(self, row: dict[str, str], *, file: str) -> bool | str:
+        """True if created, False if already there, or the reason the row was refused."""
+        form = ImportRowForm(data={k: (v or "") for k, v in row.items() if k})
+        consented_at = parse_consented_at(row.get("consented_at") or "")
+        if not form.is_valid():
+            return "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in form.errors.items())
+        if consented_at is None:
+            return "consented_at: give the date the patient authorized publication (YYYY-MM-DD)."
+        if consented_at > timezone.now():
+            return "consented_at: the authorization date is in the future."
+        data = form.cleaned_data
+        text = (row.get("consent_text") or "").strip() or \
+            f"Authorization on file with the practice, given {consented_at.date().isoformat()} (imported from {file})."
+        _, created = testimonial_submit(
+            location=data["location"], therapist=data["therapist"], rating=data["rating"], body=data["body"],
+            condition=data["condition"], first_name=data["first_name"], last_name=data["last_name"],
+            email=data["email"], display_as=data["display_as"], consent_version=0, source=Testimonial.Source.IMPORT,
+            consented_at=consented_at, consent_text_given=text,
+        )
+        return created
