@@ -84,8 +84,10 @@ def filesystem_broker():
     folder = Path(tempfile.mkdtemp(prefix="broker-"))
     (folder / "queue").mkdir()
     (folder / "processed").mkdir()
+    (folder / "control").mkdir()
     options = {"data_folder_in": str(folder / "queue"), "data_folder_out": str(folder / "queue"),
-               "processed_folder": str(folder / "processed"), "store_processed": False}
+               "processed_folder": str(folder / "processed"), "control_folder": str(folder / "control"),
+               "store_processed": False}
     with celery_broker("filesystem://", options) as app:
         yield app
     shutil.rmtree(folder, ignore_errors=True)
