@@ -1,0 +1,154 @@
+"""Measure the analysis on the labelled data: sentiment, every flag, and VADER's paper corpora.
+
+Run from the project root:  .venv/bin/python bench/eval_analysis.py [--data DIR]
+No Django and no database: the analysis runs without a practice context, as it must work then too.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer  # noqa: E402
+
+from moderation.analysis import analyze, fingerprint  # noqa: E402
+
+LABELS = ("positive", "neutral", "negative")
+FLAG_CODES = ("pii_email", "pii_phone", "pii_name", "link", "profanity", "negative_sentiment",
+              "rating_mismatch", "too_short", "shouting", "non_english", "duplicate", "spam")
+CORPORA = (  # file, the paper's Table 4, vaderSentiment 3.3.2 as published (measured)
+    ("tweets_GroundTruth.txt", 0.881, 0.872),
+    ("movieReviewSnippets_GroundTruth.txt", 0.451, 0.427),
+    ("amazonReviewSnippets_GroundTruth.txt", 0.565, 0.590),
+    ("nytEditorialSnippets_GroundTruth.txt", 0.492, 0.503),
+)
+
+
+def baseline_label(compound: float) -> str:
+    """Plain VADER's customary reading of its compound score."""
+    return "positive" if compound >= 0.05 else "negative" if compound <= -0.05 else "neutral"
+
+
+def confusion(pairs: list[tuple[str, str]], title: str) -> None:
+    """Print a confusion matrix, rows the human label, columns the predicted one."""
+    counts = Counter(pairs)
+    print(f"\n{title} (rows: human, columns: predicted)")
+    print(f"{'':>10}" + "".join(f"{label:>10}" for label in LABELS))
+    for human in LABELS:
+        print(f"{human:>10}" + "".join(f"{counts[(human, p)]:>10}" for p in LABELS))
+
+
+def share(num: int, den: int) -> str:
+    """num/den as a percentage, or n/a."""
+    return f"{100 * num / den:5.1f}% ({num}/{den})" if den else "   n/a"
+
+
+def evaluate_dev(path: Path) -> None:
+    """Sentiment and flag figures on testimonials-dev.jsonl."""
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    plain = SentimentIntensityAnalyzer()
+    ours, base = [], []
+    predicted: list[set[str]] = []
+    base_flags: list[set[str]] = []
+    seen: set[str] = set()
+    for row in rows:
+        result = analyze(row["text"], rating=row.get("rating"))
+        codes = {f.code for f in result.flags}
+        if result.fingerprint in seen:
+            codes.add("duplicate")
+        seen.add(result.fingerprint)
+        predicted.append(codes)
+        ours.append((row["sentiment"], result.sentiment.label))
+        b = baseline_label(plain.polarity_scores(row["text"])["compound"])
+        base.append((row["sentiment"], b))
+        bf = {"negative_sentiment"} if b == "negative" else set()
+        rating = row.get("rating")
+        if rating is not None and ((b == "positive" and rating <= 2) or (b == "negative" and rating >= 4)):
+            bf.add("rating_mismatch")
+        base_flags.append(bf)
+
+    print(f"testimonials-dev.jsonl: {len(rows)} testimonials")
+    confusion(ours, "Sentiment label, this analysis")
+    confusion(base, "Sentiment label, plain VADER ±0.05")
+    print(f"\n{'':<40}{'this analysis':>22}{'plain VADER ±0.05':>24}")
+    for title, fn in (
+        ("positive labelled negative (≤ 3%)", lambda p: share(sum(h == "positive" and x == "negative" for h, x in p),
+                                                               sum(h == "positive" for h, _ in p))),
+        ("negative labelled negative (≥ 90%)", lambda p: share(sum(h == "negative" and x == "negative" for h, x in p),
+                                                                sum(h == "negative" for h, _ in p))),
+        ("accuracy (3 classes)", lambda p: share(sum(h == x for h, x in p), len(p))),
+    ):
+        print(f"{title:<40}{fn(ours):>22}{fn(base):>24}")
+
+    print(f"\n{'flag':<20}{'support':>8}{'TP':>5}{'FP':>5}{'FN':>5}{'precision':>11}{'recall':>9}"
+          f"{'FP rate':>9}   baseline P / R")
+    for code in FLAG_CODES:
+        truth = [code in row["flags"] for row in rows]
+        got = [code in p for p in predicted]
+        tp = sum(t and g for t, g in zip(truth, got))
+        fp = sum(g and not t for t, g in zip(truth, got))
+        fn = sum(t and not g for t, g in zip(truth, got))
+        negatives = sum(not t for t in truth)
+        precision = f"{tp / (tp + fp):.3f}" if tp + fp else "n/a"
+        recall = f"{tp / (tp + fn):.3f}" if tp + fn else "n/a"
+        fp_rate = f"{100 * fp / negatives:.1f}%" if negatives else "n/a"
+        extra = ""
+        if code in ("negative_sentiment", "rating_mismatch"):
+            bgot = [code in p for p in base_flags]
+            btp = sum(t and g for t, g in zip(truth, bgot))
+            bfp = sum(g and not t for t, g in zip(truth, bgot))
+            bp = f"{btp / (btp + bfp):.3f}" if btp + bfp else "n/a"
+            br = f"{btp / sum(truth):.3f}" if sum(truth) else "n/a"
+            extra = f"   {bp} / {br}"
+        print(f"{code:<20}{sum(truth):>8}{tp:>5}{fp:>5}{fn:>5}{precision:>11}{recall:>9}{fp_rate:>9}{extra}")
+
+
+def evaluate_corpora(folder: Path) -> None:
+    """Pearson r of compound against the human means of VADER's four corpora."""
+    plain = SentimentIntensityAnalyzer()
+    print(f"\nVADER corpora: Pearson r of compound with the human mean rating")
+    print(f"{'corpus':<38}{'n':>7}{'this analysis':>15}{'vaderSentiment now':>20}"
+          f"{'paper':>8}{'3.3.2 published':>17}{'identical':>11}")
+    for name, paper, published in CORPORA:
+        human, ours, theirs = [], [], []
+        same = 0
+        for line in (folder / name).read_text(encoding="utf-8", errors="replace").splitlines():
+            parts = line.split("\t")
+            if len(parts) < 3:
+                continue
+            text = parts[2]
+            human.append(float(parts[1]))
+            c = analyze(text).sentiment.compound
+            v = plain.polarity_scores(text)["compound"]
+            ours.append(c)
+            theirs.append(v)
+            same += c == v
+        r_ours = statistics.correlation(human, ours)
+        r_theirs = statistics.correlation(human, theirs)
+        print(f"{name:<38}{len(human):>7}{r_ours:>15.3f}{r_theirs:>20.3f}{paper:>8.3f}{published:>17.3f} "
+              f"{f'{same}/{len(human)}':>11}")
+    print("('identical': texts whose compound equals vaderSentiment's polarity_scores on the raw text;"
+          " the rest differ only by typographic quotes made ASCII)")
+
+
+def main() -> None:
+    """Parse arguments and print every figure."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data",
+                        help="folder with testimonials-dev.jsonl and vader/ (default ../shared/data)")
+    args = parser.parse_args()
+    started = time.perf_counter()
+    evaluate_dev(args.data / "testimonials-dev.jsonl")
+    evaluate_corpora(args.data / "vader")
+    print(f"\n({time.perf_counter() - started:.1f} s)")
+
+
+if __name__ == "__main__":
+    main()

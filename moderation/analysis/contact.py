@@ -1,0 +1,75 @@
+"""Contact details and links: pii_email, pii_phone and link."""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import phonenumbers
+
+from ._data import load_lines
+from .results import Flag
+
+_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}(?![\w-])")
+# "dave dot russo at example dot com", "jane(at)example(dot)org": the domain must end in a TLD word.
+_AT = r"(?:\s*[\[(]\s*at\s*[\])]\s*|\s+at\s+)"
+_DOT = r"(?:\s*[\[(]\s*dot\s*[\])]\s*|\s+dot\s+)"
+_SPELLED_EMAIL = re.compile(
+    rf"(?<![\w.])[\w+-]+(?:(?:{_DOT}|\.)[\w+-]+)*{_AT}[\w-]+(?:{_DOT}[\w-]+)*{_DOT}"
+    r"(?:com|org|net|edu|gov|us|io|co|info|me)\b",
+    re.IGNORECASE,
+)
+_URL = re.compile(r"(?<![\w@])(?:https?://|www\.)[^\s<>\"']+", re.IGNORECASE)
+_TRAILING = ".,;:!?)]}'\""
+# Enough digits somewhere for a phone number; most texts skip the (slow) matcher entirely.
+_DIGITS7 = re.compile(r"(?:\d\D{0,3}){7}")
+
+
+@lru_cache(maxsize=1)
+def _bare_domain() -> re.Pattern[str]:
+    """Bare domains whose last label is a known TLD, written in lower case."""
+    tlds = "|".join(sorted(set(load_lines("tlds.txt")), key=len, reverse=True))
+    return re.compile(
+        r"(?<![\w@.-])(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)+(?:" + tlds + r")(?![\w-])"
+        r"(?:/[^\s<>\"']*)?"
+    )
+
+
+def email_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of email addresses, plain or spelled out."""
+    spans = [m.span() for m in _EMAIL.finditer(text)]
+    for m in _SPELLED_EMAIL.finditer(text):
+        if not _overlaps(m.span(), spans):
+            spans.append(m.span())
+    return sorted(spans)
+
+
+def email_flags(text: str, spans: list[tuple[int, int]]) -> list[Flag]:
+    """pii_email for each address."""
+    return [Flag("pii_email", "high", "Contains an email address.", s, e) for s, e in spans]
+
+
+def phone_flags(text: str) -> list[Flag]:
+    """pii_phone for each valid US (or international) phone number."""
+    if not _DIGITS7.search(text):
+        return []
+    return [
+        Flag("pii_phone", "high", "Contains a phone number.", m.start, m.end)
+        for m in phonenumbers.PhoneNumberMatcher(text, "US")
+    ]
+
+
+def link_flags(text: str, emails: list[tuple[int, int]]) -> list[Flag]:
+    """link for URLs and bare domains; an email address alone is not a link."""
+    spans: list[tuple[int, int]] = []
+    for m in _URL.finditer(text):
+        spans.append((m.start(), m.end() - (len(m.group()) - len(m.group().rstrip(_TRAILING)))))
+    for m in _bare_domain().finditer(text):
+        span = (m.start(), m.end() - (len(m.group()) - len(m.group().rstrip(_TRAILING))))
+        if not _overlaps(span, spans) and not _overlaps(span, emails):
+            spans.append(span)
+    return [Flag("link", "medium", "Contains a link or web address.", s, e) for s, e in sorted(spans)]
+
+
+def _overlaps(span: tuple[int, int], others: list[tuple[int, int]]) -> bool:
+    """True when span shares a character with any of others."""
+    return any(span[0] < e and s < span[1] for s, e in others)

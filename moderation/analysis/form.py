@@ -1,0 +1,27 @@
+"""The shape of a text: too_short and shouting."""
+from __future__ import annotations
+
+import re
+
+from .results import Flag
+
+MIN_CHARS = 20  # "Bri rocks 💪", "GREAT PT!!", "ok": nothing for a reader to learn
+SHOUTING_SHARE = 0.7  # share of words written in capitals
+SHOUTING_MIN_WORDS = 5  # a few capitalised acronyms (ACL, PT, NJ) are not shouting
+_WORD = re.compile(r"[^\W\d_]{2,}")
+
+
+def too_short_flag(text: str) -> Flag | None:
+    """too_short under MIN_CHARS characters of content."""
+    if len(text.strip()) >= MIN_CHARS:
+        return None
+    return Flag("too_short", "low", f"Very short (under {MIN_CHARS} characters).")
+
+
+def shouting_flag(text: str) -> Flag | None:
+    """shouting when most words are in capitals."""
+    words = _WORD.findall(text)
+    caps = sum(1 for w in words if w.isupper())
+    if len(text.strip()) < MIN_CHARS or caps < SHOUTING_MIN_WORDS or caps < SHOUTING_SHARE * len(words):
+        return None
+    return Flag("shouting", "low", "Written mostly in capitals.")

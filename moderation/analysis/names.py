@@ -1,0 +1,101 @@
+"""pii_name: the author's own last name, or another private person's full name.
+
+Without knowing the practice's staff, a full name in a testimonial is as likely a therapist as a
+private person, so a name counts only where the text says whose it is: after a relation ("my
+husband, Thomas Richardson", "I met Harold Feinberg"), as a sign-off on its own line, or as the
+author's last name when the form gave it. Therapists, staff, clinics and titled professionals
+("Dr. Alan Whitford") are never flagged.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from ._data import load_json
+from .results import AnalysisContext, Flag
+from .text import is_mostly_lowercase
+
+_CAP = r"(?:[A-Z](?:[a-z]+|'[A-Z][a-z]+)(?:[A-Z][a-z]+)?(?:-[A-Z][a-z]+)?)"
+_FULL = rf"(?P<name>{_CAP}(?:[ \t]+{_CAP}){{1,2}})"
+_TITLE_BEFORE = re.compile(r"(?i:\b(?:dr|doctor|prof|professor)\.?\s*)$")
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> tuple[tuple[re.Pattern[str], ...], frozenset[str]]:
+    """Cue patterns (relation, introduction, sign-off) and the never-a-name words."""
+    raw = load_json("people.json")
+
+    def words(items: list[str]) -> str:
+        return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(items, key=len, reverse=True))
+
+    relation = re.compile(
+        rf"(?i:\b(?:my|our|his|her|their|a|the)\s+(?:\w+\s+)?(?:{words(raw['relations'])}))\b"
+        rf"[\s,:(-]*(?:(?i:is|was|named|called)\s+)?{_FULL}"
+    )
+    introduction = re.compile(rf"(?i:\b(?:{words(raw['introductions'])}))[\s,:-]+{_FULL}")
+    signoff = re.compile(rf"(?:\A|\n|[—–~-][ \t]*)[ \t]*{_FULL}[ \t]*[.!]?\s*\Z")
+    return (relation, introduction, signoff), frozenset(raw["not_names"])
+
+
+def _practice_names(context: AnalysisContext) -> set[str]:
+    """Lower-cased full names and place names that belong to the practice."""
+    names = {n.lower() for n in (*context.staff_names, *context.location_names)}
+    for t in context.therapists:
+        for first in (t.first_name, *t.nicknames):
+            names.add(f"{first} {t.last_name}".lower())
+    return names
+
+
+def _trim(name: str, not_names: frozenset[str]) -> str | None:
+    """The name up to the first never-a-name word, if two words remain."""
+    kept = []
+    for word in name.split():
+        if word in not_names:
+            break
+        kept.append(word)
+    return " ".join(kept) if len(kept) >= 2 else None
+
+
+def name_flags(text: str, context: AnalysisContext) -> list[Flag]:
+    """pii_name flags with spans of the names."""
+    patterns, not_names = _patterns()
+    practice = _practice_names(context)
+    spans: list[tuple[int, int, str]] = []
+    for pattern in patterns:
+        for m in pattern.finditer(text):
+            name = _trim(m.group("name"), not_names)
+            start = m.start("name")
+            if not name or _TITLE_BEFORE.search(text, max(0, start - 12), start):
+                continue
+            lowered = name.lower()
+            if lowered in practice or any(lowered in p or p in lowered for p in practice if " " in p):
+                continue
+            spans.append((start, start + len(name), "Contains a private person's full name."))
+    spans.extend(_author_spans(text, context))
+    flags: list[Flag] = []
+    for start, end, message in sorted(spans):
+        if flags and start < flags[-1].end:
+            continue
+        flags.append(Flag("pii_name", "high", message, start, end))
+    return flags
+
+
+def _author_spans(text: str, context: AnalysisContext) -> list[tuple[int, int, str]]:
+    """The author's last name (with the first name before it, when there)."""
+    last = context.author_last_name.strip()
+    if len(last) < 2:
+        return []
+    taken = {t.last_name.lower() for t in context.therapists}
+    taken.update(n.split()[-1].lower() for n in context.staff_names if n.split())
+    first = re.escape(context.author_first_name.strip()) if context.author_first_name.strip() else None
+    full = rf"(?:{first}\s+)?{re.escape(last)}" if first else re.escape(last)
+    # Lower-case writers write "jane smith"; otherwise only the capitalised surname counts.
+    flags = re.IGNORECASE if is_mostly_lowercase(text) else 0
+    out = []
+    for m in re.finditer(rf"(?<![\w-]){full}(?![\w-])", text, flags):
+        if _TITLE_BEFORE.search(text, max(0, m.start() - 12), m.start()):
+            continue
+        if last.lower() in taken and not (first and m.group().lower().startswith(context.author_first_name.lower())):
+            continue  # "Patel" is also Dr. Patel of the practice
+        out.append((m.start(), m.end(), "Contains the author's last name."))
+    return out

@@ -1,0 +1,58 @@
+"""Text helpers shared by the detectors: quote normalisation and sentence spans."""
+from __future__ import annotations
+
+import re
+
+# One character for one, so offsets into the normalised text are offsets into the original.
+_QUOTES = str.maketrans({
+    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "\u02bc": "'",
+    "\uff07": "'", "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
+    "\u00ab": '"', "\u00bb": '"', "\uff02": '"',
+})
+
+# A sentence ends at . ! ? … (with closing quotes/brackets) followed by space, or at a line break.
+_BOUNDARY = re.compile(r"(?<=[.!?\u2026])[\"')\]]*\s+|\s*\n\s*")
+# Words that end with a full stop without ending the sentence ("Dr. Patel", "St. Peter's").
+_ABBREVIATIONS = frozenset(
+    "dr drs mr mrs ms mx st jr sr vs etc eg ie approx appt dept no inc ft mt prof rev sgt lt capt gen"
+    " a.m p.m e.g i.e u.s".split()
+)
+_LAST_WORD = re.compile(r"([\w.]+)\.$")
+
+
+def ascii_quotes(text: str) -> str:
+    """Typographic quotes made ASCII; nothing else changes (same length, same offsets)."""
+    return text.translate(_QUOTES)
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence, trimmed of surrounding whitespace."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for m in _BOUNDARY.finditer(text):
+        if "\n" not in m.group():
+            word = _LAST_WORD.search(text, max(0, m.start() - 12), m.start())
+            if word and word.group(1).lower() in _ABBREVIATIONS:
+                continue
+        _append(spans, text, start, m.start())
+        start = m.end()
+    _append(spans, text, start, len(text))
+    return spans
+
+
+def _append(spans: list[tuple[int, int]], text: str, start: int, end: int) -> None:
+    """Add a span if it holds anything but whitespace."""
+    chunk = text[start:end]
+    stripped = chunk.strip()
+    if stripped:
+        lead = len(chunk) - len(chunk.lstrip())
+        spans.append((start + lead, start + lead + len(stripped)))
+
+
+def is_mostly_lowercase(text: str) -> bool:
+    """True when the writer does not capitalise (names then appear as "mike")."""
+    letters = [c for c in text if c.isalpha()]
+    if not letters:
+        return False
+    upper = sum(1 for c in letters if c.isupper())
+    return upper / len(letters) < 0.02

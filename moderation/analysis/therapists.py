@@ -1,0 +1,98 @@
+"""therapists_mentioned: names in the text resolved to the practice's therapists.
+
+Full names and "Dr. <last name>" identify a therapist outright. A first name or nickname ("Bri")
+may fit several; then the therapists of the clinic the patient chose win, and a name still
+ambiguous after that is left out rather than guessed.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from ._data import load_json
+from .results import AnalysisContext, TherapistRef
+from .text import is_mostly_lowercase
+
+_SPACES = re.compile(r"\s+")
+_NEXT_CAPITALISED = re.compile(r"[ \t]+([A-Z][a-z]+)")
+
+
+def _key(alias: str) -> str:
+    """How an alias is looked up: case-folded, single spaces, no full stops."""
+    return _SPACES.sub(" ", alias.replace(".", "")).strip().casefold()
+
+
+@lru_cache(maxsize=1)
+def _nicknames() -> tuple[dict[str, tuple[str, ...]], frozenset[str]]:
+    """Formal first name → nicknames, and every formal name the table knows."""
+    table = load_json("people.json")["nicknames"]
+    return {k.casefold(): tuple(v) for k, v in table.items()}, frozenset(k.casefold() for k in table)
+
+
+def _short_forms(first: str) -> set[str]:
+    """Nicknames from the table, plus leading parts of a long name that are not names themselves."""
+    table, known = _nicknames()
+    forms = set(table.get(first.casefold(), ()))
+    for n in range(3, 6):
+        prefix = first[:n]
+        if len(first) >= n + 2 and prefix.casefold() not in known:
+            forms.add(prefix)
+    return forms
+
+
+@lru_cache(maxsize=64)
+def _index(therapists: tuple[TherapistRef, ...]) -> tuple[re.Pattern[str] | None, dict[str, list[tuple[str, bool]]]]:
+    """One regex over every alias, and alias → [(slug, identifies outright)]."""
+    aliases: dict[str, list[tuple[str, bool]]] = {}
+    raw: set[str] = set()
+
+    def add(alias: str, slug: str, strong: bool) -> None:
+        if alias.strip():
+            raw.add(alias)
+            aliases.setdefault(_key(alias), []).append((slug, strong))
+
+    for t in therapists:
+        firsts = {t.first_name, *t.nicknames}
+        for first in firsts:
+            add(f"{first} {t.last_name}", t.slug, True)
+            add(first, t.slug, False)
+        for title in ("Dr.", "Dr", "Doctor"):
+            add(f"{title} {t.last_name}", t.slug, True)
+            add(f"{title} {t.first_name} {t.last_name}", t.slug, True)
+        for short in _short_forms(t.first_name) - firsts:
+            add(short, t.slug, False)
+    if not raw:
+        return None, aliases
+    parts = [r"\s+".join(re.escape(w) for w in a.split()) for a in sorted(raw, key=len, reverse=True)]
+    return re.compile(r"(?<![\w.])(?:" + "|".join(parts) + r")(?![\w])"), aliases
+
+
+def therapists_mentioned(text: str, context: AnalysisContext) -> tuple[str, ...]:
+    """Slugs of the therapists the text names, in order of first mention."""
+    pattern, aliases = _index(context.therapists)
+    if pattern is None:
+        return ()
+    at_clinic = {t.slug for t in context.therapists if context.location_slug in t.location_slugs}
+    lower = is_mostly_lowercase(text)
+    matcher = re.compile(pattern.pattern, re.IGNORECASE) if lower else pattern
+    strong_at: dict[str, int] = {}
+    weak: list[tuple[int, list[str]]] = []
+    for m in matcher.finditer(text):
+        entries = aliases.get(_key(m.group()), [])
+        strong = [slug for slug, s in entries if s]
+        if strong:
+            for slug in strong:
+                strong_at.setdefault(slug, m.start())
+            continue
+        after = None if lower else _NEXT_CAPITALISED.match(text, m.end())
+        if after and _key(f"{m.group()} {after.group(1)}") not in aliases and len(after.group(1)) > 2:
+            continue  # "Mike Brennan" is somebody else than therapist Mike
+        weak.append((m.start(), sorted({slug for slug, _ in entries})))
+    first_at = dict(strong_at)
+    for position, candidates in weak:
+        if any(c in strong_at for c in candidates):
+            continue  # the full name elsewhere in the text already says who
+        preferred = [c for c in candidates if c in at_clinic] or candidates
+        if len(preferred) == 1:
+            first_at[preferred[0]] = min(position, first_at.get(preferred[0], position))
+    return tuple(sorted(first_at, key=lambda slug: (first_at[slug], slug)))

@@ -1,0 +1,170 @@
+"""VADER, once per process, with the token valences kept so sentences can be scored from one pass.
+
+The whole-text scores are exactly vaderSentiment 3.3.2's ``polarity_scores`` (a test and
+bench/eval_analysis.py compare them on the paper's corpora). Two of its helpers lower-case the
+whole word list for every lexicon word, which makes long texts quadratic; the overrides below do
+the same look-ups on a list lower-cased once, with the same results.
+"""
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass
+from types import SimpleNamespace
+
+from vaderSentiment import vaderSentiment as _v
+
+_TOKEN = re.compile(r"\S+")  # str.split() semantics: \s is str.isspace() for str patterns
+_NEGATE = frozenset(_v.NEGATE)
+
+
+class _Words(list):
+    """VADER's word list carrying its lower-cased twin."""
+
+    lower: list[str]
+
+
+def _lowered(words: list[str]) -> list[str]:
+    """The lower-cased words, computed once per text when VADER's list is ours."""
+    if isinstance(words, _Words):
+        return words.lower
+    return [str(w).lower() for w in words]
+
+
+def _negated(word_lower: str) -> bool:
+    """vaderSentiment.negated() for one already lower-cased word."""
+    return word_lower in _NEGATE or "n't" in word_lower
+
+
+class _Analyzer(_v.SentimentIntensityAnalyzer):
+    """SentimentIntensityAnalyzer whose idiom and negation checks do not re-lower the text."""
+
+    @staticmethod
+    def _negation_check(valence: float, words_and_emoticons: list[str], start_i: int, i: int) -> float:
+        w = _lowered(words_and_emoticons)
+        if start_i == 0:
+            if _negated(w[i - 1]):
+                valence = valence * _v.N_SCALAR
+        if start_i == 1:
+            if w[i - 2] == "never" and (w[i - 1] == "so" or w[i - 1] == "this"):
+                valence = valence * 1.25
+            elif w[i - 2] == "without" and w[i - 1] == "doubt":
+                pass
+            elif _negated(w[i - 2]):
+                valence = valence * _v.N_SCALAR
+        if start_i == 2:
+            if w[i - 3] == "never" and (w[i - 2] == "so" or w[i - 2] == "this") or \
+                    (w[i - 1] == "so" or w[i - 1] == "this"):
+                valence = valence * 1.25
+            elif w[i - 3] == "without" and (w[i - 2] == "doubt" or w[i - 1] == "doubt"):
+                pass
+            elif _negated(w[i - 3]):
+                valence = valence * _v.N_SCALAR
+        return valence
+
+    @staticmethod
+    def _special_idioms_check(valence: float, words_and_emoticons: list[str], i: int) -> float:
+        w = _lowered(words_and_emoticons)
+        # Negative indexes wrap around exactly as in the original.
+        sequences = [f"{w[i - 1]} {w[i]}", f"{w[i - 2]} {w[i - 1]} {w[i]}", f"{w[i - 2]} {w[i - 1]}",
+                     f"{w[i - 3]} {w[i - 2]} {w[i - 1]}", f"{w[i - 3]} {w[i - 2]}"]
+        for seq in sequences:
+            if seq in _v.SPECIAL_CASES:
+                valence = _v.SPECIAL_CASES[seq]
+                break
+        if len(w) - 1 > i:
+            zeroone = f"{w[i]} {w[i + 1]}"
+            if zeroone in _v.SPECIAL_CASES:
+                valence = _v.SPECIAL_CASES[zeroone]
+        if len(w) - 1 > i + 1:
+            zeroonetwo = f"{w[i]} {w[i + 1]} {w[i + 2]}"
+            if zeroonetwo in _v.SPECIAL_CASES:
+                valence = _v.SPECIAL_CASES[zeroonetwo]
+        for n_gram in (sequences[3], sequences[4], sequences[2]):
+            if n_gram in _v.BOOSTER_DICT:
+                valence = valence + _v.BOOSTER_DICT[n_gram]
+        return valence
+
+
+@dataclass(frozen=True)
+class VaderPass:
+    """One pass of VADER over a text: the whole-text scores and each token's valence and span."""
+
+    scores: dict[str, float]
+    words: tuple[str, ...]
+    spans: tuple[tuple[int, int], ...]  # offsets into the text as given
+    valences: tuple[float, ...]  # before VADER's text-wide "but" rule
+
+
+_lock = threading.Lock()
+_analyzer: _Analyzer | None = None
+
+
+def analyzer() -> _v.SentimentIntensityAnalyzer:
+    """The process's one analyzer (it reads two lexicon files when built)."""
+    global _analyzer
+    if _analyzer is None:
+        with _lock:
+            if _analyzer is None:
+                _analyzer = _Analyzer()
+    return _analyzer
+
+
+def _demojize(text: str, emojis: dict[str, str]) -> tuple[str, list[int] | None]:
+    """VADER's emoji-to-description rewrite, with each output character's source offset."""
+    if text.isascii():  # the emoji lexicon has no ASCII keys
+        return text, None
+    out: list[str] = []
+    where: list[int] = []
+    prev_space = True
+    for idx, ch in enumerate(text):
+        if ch in emojis:
+            piece = ("" if prev_space else " ") + emojis[ch]
+            prev_space = False
+        else:
+            piece = ch
+            prev_space = ch == " "
+        out.append(piece)
+        where.extend([idx] * len(piece))
+    return "".join(out), where
+
+
+def run(text: str) -> VaderPass:
+    """Score a text once; ``scores`` equals ``polarity_scores(text)``."""
+    sia = analyzer()
+    rewritten, where = _demojize(text, sia.emojis)
+    spans = []
+    words = _Words()
+    strip = _v.SentiText._strip_punc_if_word
+    for m in _TOKEN.finditer(rewritten):
+        s, e = m.span()
+        words.append(strip(m.group()))
+        spans.append((s, e) if where is None else (where[s], where[e - 1] + 1))
+    words.lower = [w.lower() for w in words]
+    senti = SimpleNamespace(words_and_emoticons=words, is_cap_diff=_v.allcap_differential(words))
+    sentiments: list[float] = []
+    for i, item in enumerate(words):
+        low = words.lower[i]
+        if low in _v.BOOSTER_DICT or (low == "kind" and i < len(words) - 1 and words.lower[i + 1] == "of"):
+            sentiments.append(0)
+            continue
+        sentiments = sia.sentiment_valence(0, senti, item, i, sentiments)
+    valences = tuple(sentiments)
+    scores = sia.score_valence(sia._but_check(words, list(sentiments)), rewritten.strip())
+    return VaderPass(scores=scores, words=tuple(words), spans=tuple(spans), valences=valences)
+
+
+def score_slice(vpass: VaderPass, text: str, first: int, last: int, start: int, end: int) -> float:
+    """Compound of tokens first..last-1 as a text of their own (its own "but", its own !/?)."""
+    if first >= last:
+        return 0.0
+    sia = analyzer()
+    words = _Words(vpass.words[first:last])
+    words.lower = [w.lower() for w in words]
+    sentiments = sia._but_check(words, list(vpass.valences[first:last]))
+    return sia.score_valence(sentiments, text[start:end])["compound"]
+
+
+def polarity_scores(text: str) -> dict[str, float]:
+    """Exactly vaderSentiment's polarity_scores, from the shared analyzer."""
+    return run(text).scores
