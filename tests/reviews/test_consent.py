@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+
+import pytest
+
+from reviews.consent import CURRENT_VERSION, consent_expiry, consent_template, consent_text
+
+# A published authorization is never edited: a change is a new version. These pin each published text.
+PUBLISHED = {
+    (1, "en"): "fcd6c66d216705ad6c17742a6fd3f464b202a16994a72569b423b56b1615d6d0",
+    (1, "es"): "e2383741b785064c5391e71b48b84c4938ca2581db359027c96de9502749cf24",
+}
+
+
+@pytest.mark.parametrize("version, language", list(PUBLISHED))
+def test_a_published_authorization_text_never_changes(version, language):
+    digest = hashlib.sha256(consent_template(version=version, language=language).encode()).hexdigest()
+    assert digest == PUBLISHED[(version, language)], (
+        "This authorization text was published: add a new version instead of editing it.")
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_the_authorization_names_every_element_of_45_cfr_164_508(language):
+    text = consent_text(version=CURRENT_VERSION, given_at=dt.datetime(2026, 1, 15, 17, tzinfo=dt.timezone.utc),
+                        language=language).lower()
+    words = {
+        "en": ["my words", "first name and last initial", "clinic", "therapist",  # what is disclosed
+               "public", "website",  # to whom
+               "purpose",  # for what
+               "expires on 2029-01-15",  # until when
+               "revoke", "withdrawal link",  # how to revoke
+               "treatment", "do not depend",  # not a condition of treatment
+               "no longer protected"],  # redisclosure
+        "es": ["mis palabras", "inicial de mi apellido", "clínica", "terapeuta", "público", "sitio web", "fin",
+               "vence el 2029-01-15", "revocarla", "enlace de retiro", "tratamiento", "no dependen",
+               "deja de estar protegido"],
+    }[language]
+    for word in words:
+        assert word in text
+
+
+def test_an_authorization_given_on_29_february_expires_on_28_february():
+    assert consent_expiry(given_at=dt.datetime(2028, 2, 29, 12, tzinfo=dt.timezone.utc)).date() == dt.date(2031, 2, 28)
