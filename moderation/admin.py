@@ -5,13 +5,15 @@ from typing import Callable
 
 from django.contrib import admin, messages
 from django.db.models import Prefetch, QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
 from reviews.models import Testimonial
 
-from . import services
+from . import selectors, services
 from .models import Flag, RejectionReason, TransitionEvent
 
 S = Testimonial.Status
@@ -160,6 +162,19 @@ class TestimonialAdmin(admin.ModelAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[Testimonial]:
         return super().get_queryset(request).prefetch_related(
             Prefetch("flags", queryset=Flag.objects.order_by("code")), "tags")
+
+    def get_urls(self):
+        report = path("report/", self.admin_site.admin_view(self.report_view), name="reviews_testimonial_report")
+        return [report, *super().get_urls()]
+
+    def report_view(self, request: HttpRequest) -> HttpResponse:
+        """Approval rates by star rating, clinic or therapist: moderation must be even-handed."""
+        by = request.GET.get("by", "rating")
+        if by not in selectors.GROUPINGS:
+            by = "rating"
+        context = {**self.admin_site.each_context(request), "opts": self.model._meta, "by": by,
+                   "groupings": list(selectors.GROUPINGS), "rows": selectors.approval_rates(by=by)}
+        return TemplateResponse(request, "admin/reviews/testimonial/report.html", context)
 
     def has_moderate_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("reviews.moderate_testimonial")

@@ -97,3 +97,15 @@ def test_testimonials_cannot_be_deleted_or_added_by_hand(admin_client):
     testimonial = in_review()
     assert admin_client.get(f"{CHANGELIST}{testimonial.pk}/delete/").status_code == 403
     assert admin_client.get(f"{CHANGELIST}add/").status_code == 403
+
+
+@pytest.mark.parametrize("by", ["rating", "clinic", "therapist", "nonsense"])
+def test_the_even_handedness_report_shows_approval_rates(admin_client, by):
+    approved, rejected = in_review(rating=1), in_review(rating=1)
+    run_action(admin_client, "approve_selected", approved)
+    run_action(admin_client, "reject_spam", rejected)
+    page = admin_client.get(f"{CHANGELIST}report/?by={by}").content.decode()
+    assert "Even-handedness report" in page
+    if by == "rating":
+        assert "<td>★</td><td>2</td><td>1</td><td>1</td>" in page.replace("\n", "").replace("      ", "")
+        assert "50%" in page
