@@ -268,6 +268,8 @@ TESTIMONIAL_RATE_PER_IP = env_int("TESTIMONIAL_RATE_PER_IP", 10)
 TESTIMONIAL_RATE_PER_EMAIL = env_int("TESTIMONIAL_RATE_PER_EMAIL", 3)
 # Minutes a testimonial may stay pending before the sweep re-enqueues its analysis.
 TESTIMONIAL_PENDING_SWEEP_MINUTES = env_int("TESTIMONIAL_PENDING_SWEEP_MINUTES", 3)
+# Seconds a public list page is cached; only with a shared cache (Redis), 0 turns it off.
+FEED_CACHE_SECONDS = env_int("FEED_CACHE_SECONDS", 300 if REDIS_URL else 0)
 # Years the patient's authorization stays valid (printed in the consent text).
 CONSENT_VALID_YEARS = env_int("CONSENT_VALID_YEARS", 3)
 

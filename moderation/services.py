@@ -178,6 +178,8 @@ def testimonial_analyze(*, testimonial: Testimonial) -> Analysis:
         testimonial.tags.set(tags)
         Testimonial.objects.filter(pk=testimonial.pk).update(fingerprint=result.fingerprint,
                                                                language=result.language)
+        if testimonial.status == S.APPROVED:  # a rescore may change the tags the feed filters on
+            transaction.on_commit(lambda: publication_changed(testimonial_id=testimonial.pk))
         if testimonial.status == S.PENDING:
             try:
                 testimonial_transition(testimonial=testimonial, to=S.IN_REVIEW, actor=None,

@@ -1,6 +1,11 @@
 """The public, read-only API for the practice's website."""
 from __future__ import annotations
 
+import hashlib
+import logging
+
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import viewsets
@@ -12,6 +17,36 @@ from reviews.models import Location, Testimonial, Therapist
 
 from .filters import TestimonialFilter, TherapistFilter
 from .serializers import LocationSerializer, TestimonialSerializer, TherapistSerializer
+
+logger = logging.getLogger(__name__)
+
+
+class FeedCacheMixin:
+    """Caches list pages under the feed's version, which every change of publication bumps.
+
+    On only when a shared cache (Redis) is configured: a per-process cache could serve a withdrawn
+    testimonial from another process. A cache outage just means uncached responses."""
+
+    def list(self, request, *args, **kwargs) -> Response:
+        seconds = settings.FEED_CACHE_SECONDS
+        version = selectors.feed_cache_version() if seconds else 0
+        if not version:
+            return super().list(request, *args, **kwargs)
+        digest = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
+        key = f"feed:{version}:{self.basename}:{digest}"
+        try:
+            data = cache.get(key)
+        except Exception:
+            data = None
+        if data is not None:
+            return Response(data)
+        response = super().list(request, *args, **kwargs)
+        if response.status_code == 200:
+            try:
+                cache.set(key, response.data, seconds)
+            except Exception:
+                logger.warning("cache unavailable; feed page not cached")
+        return response
 
 
 class FeedPagination(CursorPagination):
@@ -44,7 +79,7 @@ class ListPagination(CursorPagination):
 
 @extend_schema_view(list=extend_schema(summary="Approved testimonials, newest first"),
                     retrieve=extend_schema(summary="One approved testimonial"))
-class TestimonialViewSet(viewsets.ReadOnlyModelViewSet):
+class TestimonialViewSet(FeedCacheMixin, viewsets.ReadOnlyModelViewSet):
     """Approved testimonials with a valid authorization. Filter by `location` (slugs, comma-separated),
     `therapist`, `min_rating`, `tag` and `published_after`. Unknown filter values give 400."""
 
@@ -56,7 +91,7 @@ class TestimonialViewSet(viewsets.ReadOnlyModelViewSet):
         return selectors.testimonial_list_published()
 
 
-class LocationViewSet(viewsets.ReadOnlyModelViewSet):
+class LocationViewSet(FeedCacheMixin, viewsets.ReadOnlyModelViewSet):
     """The practice's clinics, with their published testimonial count and average rating."""
 
     serializer_class = LocationSerializer
@@ -67,7 +102,7 @@ class LocationViewSet(viewsets.ReadOnlyModelViewSet):
         return selectors.location_list_with_stats()
 
 
-class TherapistViewSet(viewsets.ReadOnlyModelViewSet):
+class TherapistViewSet(FeedCacheMixin, viewsets.ReadOnlyModelViewSet):
     """Therapists (filter by `location` slug), with published testimonial count and average rating."""
 
     serializer_class = TherapistSerializer

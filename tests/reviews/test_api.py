@@ -202,3 +202,26 @@ def test_the_openapi_schema_and_docs_are_served(client):
     assert schema.status_code == 200 and b"/api/v1/testimonials/" in schema.content
     docs = client.get("/api/v1/docs/")
     assert docs.status_code == 200 and b"swagger" in docs.content.lower()
+
+
+def test_cached_feed_pages_are_invalidated_by_any_change_of_publication(client, dayton, settings, admin_user,
+                                                                           django_capture_on_commit_callbacks):
+    from moderation.services import testimonial_approve, testimonial_withdraw
+
+    settings.FEED_CACHE_SECONDS = 300
+    first = publish(TestimonialFactory(location=dayton))
+    assert [i["id"] for i in results(client)] == [first.pk]
+    # a row changed behind the service's back is not seen: the page really is served from the cache
+    Testimonial.objects.filter(pk=first.pk).update(body="changed behind the cache's back")
+    assert results(client)[0]["body"] != "changed behind the cache's back"
+    # approving through the workflow shows the new one at once
+    second = TestimonialFactory(location=dayton)
+    Testimonial.objects.filter(pk=second.pk).update(status="in_review")
+    second.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        testimonial_approve(testimonial=second, actor=admin_user)
+    assert [i["id"] for i in results(client)] == [second.pk, first.pk]
+    # and a withdrawal takes it out at once
+    with django_capture_on_commit_callbacks(execute=True):
+        testimonial_withdraw(testimonial=second)
+    assert [i["id"] for i in results(client)] == [first.pk]
