@@ -159,6 +159,9 @@ class TestimonialAdmin(admin.ModelAdmin):
     inlines = [FlagInline, TransitionEventInline]
     actions = [approve_selected, *REJECT_ACTIONS, reopen_selected]
 
+    class Media:
+        css = {"all": ["moderation/admin.css"]}
+
     def get_queryset(self, request: HttpRequest) -> QuerySet[Testimonial]:
         return super().get_queryset(request).prefetch_related(
             Prefetch("flags", queryset=Flag.objects.order_by("code")), "tags")
@@ -223,7 +226,7 @@ class TestimonialAdmin(admin.ModelAdmin):
             parts.append(format_html("{}<mark title=\"{}\">{}</mark>", obj.body[cursor:start], code, obj.body[start:end]))
             cursor = end
         parts.append(format_html("{}", obj.body[cursor:]))
-        return format_html('<div style="white-space: pre-wrap; max-width: 60em">{}</div>',
+        return format_html('<div class="testimonial-text">{}</div>',
                            format_html_join("", "{}", ((p,) for p in parts)))
 
     @admin.display(description="sentiment by sentence")
@@ -263,3 +266,8 @@ class TransitionEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+admin.site.site_header = "Testimonials moderation"
+admin.site.site_title = "Testimonials"
+admin.site.index_title = "Moderation"
