@@ -5,9 +5,9 @@ from typing import Callable
 
 from django.contrib import admin, messages
 from django.db.models import Prefetch, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
@@ -187,6 +187,36 @@ class TestimonialAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         return False  # reject or take down instead: the record and its history stay
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, object_id)
+        extra_context = {
+            **(extra_context or {}),
+            "can_moderate": self.has_moderate_permission(request),
+            "allowed_moves": sorted(services.ALLOWED.get(obj.status, ())) if obj else [],
+            "rejection_reasons": RejectionReason.choices,
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def response_change(self, request: HttpRequest, obj: Testimonial) -> HttpResponse:
+        """The decision buttons of the change page go through the same workflow as the bulk actions."""
+        decisions = {
+            "_approve": lambda: services.testimonial_approve(testimonial=obj, actor=request.user),
+            "_reject": lambda: services.testimonial_reject(testimonial=obj, actor=request.user,
+                                                           reason=request.POST.get("reject_reason", "")),
+            "_reopen": lambda: services.testimonial_reopen(testimonial=obj, actor=request.user),
+        }
+        chosen = next((name for name in decisions if name in request.POST), None)
+        if chosen is None or not self.has_moderate_permission(request):
+            return super().response_change(request, obj)
+        try:
+            decisions[chosen]()
+        except services.TransitionError as error:
+            self.message_user(request, str(error), messages.ERROR)
+            return HttpResponseRedirect(request.path)
+        self.message_user(request, f"Testimonial #{obj.pk} is now {obj.get_status_display().lower()}.",
+                          messages.SUCCESS)
+        return HttpResponseRedirect(reverse("admin:reviews_testimonial_changelist"))
 
     def save_model(self, request, obj: Testimonial, form, change: bool) -> None:
         if change and "body" in form.changed_data:

@@ -109,3 +109,23 @@ def test_the_even_handedness_report_shows_approval_rates(admin_client, by):
     if by == "rating":
         assert "<td>★</td><td>2</td><td>1</td><td>1</td>" in page.replace("\n", "").replace("      ", "")
         assert "50%" in page
+
+
+def change_form_post(**extra) -> dict:
+    return {"condition": "", "flags-TOTAL_FORMS": "0", "flags-INITIAL_FORMS": "0", "events-TOTAL_FORMS": "0",
+            "events-INITIAL_FORMS": "0", **extra}
+
+
+def test_the_change_page_approves_and_rejects_through_the_workflow(admin_client, admin_user):
+    testimonial = in_review(body="Lovely team, my hip is great now.")
+    url = f"{CHANGELIST}{testimonial.pk}/change/"
+    assert 'name="_approve"' in admin_client.get(url).content.decode()
+    admin_client.post(url, change_form_post(body=testimonial.body, _approve="1"))
+    assert Testimonial.objects.get(pk=testimonial.pk).status == "approved"
+    # a takedown needs a reason from the list
+    admin_client.post(url, change_form_post(body=testimonial.body, _reject="1", reject_reason="personal_info"))
+    assert list(TransitionEvent.objects.filter(testimonial=testimonial).values_list("to_status", "reason")) == [
+        ("approved", ""), ("rejected", "personal_info")]
+    response = admin_client.post(url, change_form_post(body=testimonial.body, _reject="1", reject_reason="too negative"),
+                                 follow=True)
+    assert "cannot become rejected" in response.content.decode()
