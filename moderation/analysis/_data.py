@@ -25,13 +25,28 @@ def load_lines(name: str) -> tuple[str, ...]:
         return tuple(line for line in lines if line and not line.startswith("#"))
 
 
-def phrase_regex(phrases: list[str] | tuple[str, ...], *, flags: int = re.IGNORECASE) -> re.Pattern[str]:
-    """One alternation of literal phrases (longest first), bounded by non-word characters.
+_WORDS = re.compile(r"[\w']+")
 
-    Spaces inside a phrase match any run of spaces or hyphens, so "pain free" finds "pain-free".
+
+def words_of(text: str) -> set[str]:
+    """Lower-cased words of a text, for the trigger-word checks of Cue."""
+    return set(_WORDS.findall(text.lower()))
+
+
+class Cue:
+    """A regex tried only when one of its trigger words is present.
+
+    Python's re scans every character for every pattern; a set intersection first lets a text
+    skip the dozens of cue patterns that cannot match it.
     """
-    parts = []
-    for phrase in sorted(set(phrases), key=len, reverse=True):
-        words = [re.escape(w) for w in re.split(r"[\s-]+", phrase.strip()) if w]
-        parts.append(r"[\s-]+".join(words))
-    return re.compile(r"(?<![\w])(?:" + "|".join(parts) + r")(?![\w])", flags)
+
+    __slots__ = ("any", "pattern", "weight")
+
+    def __init__(self, spec: dict, *, flags: int = re.IGNORECASE, pattern: str | None = None) -> None:
+        self.any = frozenset(w.lower() for w in spec.get("any", ()))
+        self.pattern = re.compile(pattern if pattern is not None else spec["re"], flags)
+        self.weight = float(spec.get("weight", 0.0))
+
+    def applies(self, words: set[str]) -> bool:
+        """True when the text's words make a match possible."""
+        return not self.any or not self.any.isdisjoint(words)

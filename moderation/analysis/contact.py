@@ -19,6 +19,7 @@ _SPELLED_EMAIL = re.compile(
     re.IGNORECASE,
 )
 _URL = re.compile(r"(?<![\w@])(?:https?://|www\.)[^\s<>\"']+", re.IGNORECASE)
+_DOT_LETTER = re.compile(r"\.[A-Za-z]")  # no bare domain without one; cheap to look for
 _TRAILING = ".,;:!?)]}'\""
 # Enough digits somewhere for a phone number; most texts skip the (slow) matcher entirely.
 _DIGITS7 = re.compile(r"(?:\d\D{0,3}){7}")
@@ -36,7 +37,10 @@ def _bare_domain() -> re.Pattern[str]:
 
 def email_spans(text: str) -> list[tuple[int, int]]:
     """Spans of email addresses, plain or spelled out."""
-    spans = [m.span() for m in _EMAIL.finditer(text)]
+    spans = [m.span() for m in _EMAIL.finditer(text)] if "@" in text else []
+    lowered = text.lower()
+    if "dot" not in lowered or "at" not in lowered:
+        return sorted(spans)
     for m in _SPELLED_EMAIL.finditer(text):
         if not _overlaps(m.span(), spans):
             spans.append(m.span())
@@ -61,9 +65,10 @@ def phone_flags(text: str) -> list[Flag]:
 def link_flags(text: str, emails: list[tuple[int, int]]) -> list[Flag]:
     """link for URLs and bare domains; an email address alone is not a link."""
     spans: list[tuple[int, int]] = []
-    for m in _URL.finditer(text):
+    lowered = text.lower()
+    for m in _URL.finditer(text) if ("http" in lowered or "www." in lowered) else ():
         spans.append((m.start(), m.end() - (len(m.group()) - len(m.group().rstrip(_TRAILING)))))
-    for m in _bare_domain().finditer(text):
+    for m in _bare_domain().finditer(text) if _DOT_LETTER.search(text) else ():
         span = (m.start(), m.end() - (len(m.group()) - len(m.group().rstrip(_TRAILING))))
         if not _overlaps(span, spans) and not _overlaps(span, emails):
             spans.append(span)

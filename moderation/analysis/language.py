@@ -68,12 +68,11 @@ def warm_up() -> None:
 
 def detect_language(text: str) -> str:
     """ISO 639-1 code of the text's language; "en" when unsure or too short to judge."""
-    letters = sum(1 for c in text if c.isalpha())
-    if not letters:
-        return "en"
-    for code, chars in _SCRIPTS:
-        if len(chars.findall(text)) >= 0.4 * letters:
-            return code
+    if not text.isascii():  # other scripts only need looking for when there is non-ASCII
+        letters = sum(1 for c in text if c.isalpha())
+        for code, chars in _SCRIPTS:
+            if letters and len(chars.findall(text)) >= 0.4 * letters:
+                return code
     words = _WORDS.findall(text.lower())
     if len(words) < MIN_WORDS:
         return "en"

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from ._data import load_json
+from ._data import load_json, words_of
 from .results import AnalysisContext, Flag
 from .text import is_mostly_lowercase
 
@@ -21,9 +21,14 @@ _TITLE_BEFORE = re.compile(r"(?i:\b(?:dr|doctor|prof|professor)\.?\s*)$")
 
 
 @lru_cache(maxsize=1)
-def _patterns() -> tuple[tuple[re.Pattern[str], ...], frozenset[str]]:
-    """Cue patterns (relation, introduction, sign-off) and the never-a-name words."""
+def _patterns() -> tuple[tuple[tuple[re.Pattern[str], frozenset[str]], ...], frozenset[str]]:
+    """Cue patterns (relation, introduction, sign-off) with their trigger words, and never-a-name words."""
     raw = load_json("people.json")
+
+    def triggers(items: list[str]) -> frozenset[str]:
+        # Words common enough to appear in every text would make the check useless.
+        words = {w for item in items for w in re.findall(r"[\w']+", item.lower())}
+        return frozenset(words - {"in", "law", "best", "fellow", "another", "i", "is", "my", "this", "yours"})
 
     def words(items: list[str]) -> str:
         return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(items, key=len, reverse=True))
@@ -34,7 +39,9 @@ def _patterns() -> tuple[tuple[re.Pattern[str], ...], frozenset[str]]:
     )
     introduction = re.compile(rf"(?i:\b(?:{words(raw['introductions'])}))[\s,:-]+{_FULL}")
     signoff = re.compile(rf"(?:\A|\n|[—–~-][ \t]*)[ \t]*{_FULL}[ \t]*[.!]?\s*\Z")
-    return (relation, introduction, signoff), frozenset(raw["not_names"])
+    cues = ((relation, triggers(raw["relations"])), (introduction, triggers(raw["introductions"])),
+            (signoff, frozenset()))
+    return cues, frozenset(raw["not_names"])
 
 
 def _practice_names(context: AnalysisContext) -> set[str]:
@@ -61,8 +68,12 @@ def name_flags(text: str, context: AnalysisContext) -> list[Flag]:
     patterns, not_names = _patterns()
     practice = _practice_names(context)
     spans: list[tuple[int, int, str]] = []
-    for pattern in patterns:
-        for m in pattern.finditer(text):
+    words = words_of(text)
+    tail = max(0, len(text) - 80)  # a sign-off is at the very end
+    for pattern, needs in patterns:
+        if needs and needs.isdisjoint(words):
+            continue
+        for m in pattern.finditer(text, tail if not needs else 0):
             name = _trim(m.group("name"), not_names)
             start = m.start("name")
             if not name or _TITLE_BEFORE.search(text, max(0, start - 12), start):

@@ -2,26 +2,26 @@
 as typical-result claims: noticed with their spans so staff can add a disclaimer or edit."""
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 
-from ._data import load_json
+from ._data import Cue, load_json, words_of
 from .results import OutcomeClaim
 
 
 @lru_cache(maxsize=1)
-def _patterns() -> tuple[re.Pattern[str], ...]:
+def _patterns() -> tuple[Cue, ...]:
     """The claim patterns with their number and unit placeholders filled in."""
     raw = load_json("outcome_patterns.json")
     return tuple(
-        re.compile(p.replace("{N}", raw["number"]).replace("{UNIT}", raw["unit"]), re.IGNORECASE)
+        Cue(p, pattern=p["re"].replace("{N}", raw["number"]).replace("{UNIT}", raw["unit"]))
         for p in raw["patterns"]
     )
 
 
 def find_outcome_claims(text: str) -> tuple[OutcomeClaim, ...]:
     """Claims in text order; overlapping matches are merged into one span."""
-    spans = sorted(m.span() for p in _patterns() for m in p.finditer(text))
+    words = words_of(text)
+    spans = sorted(m.span() for c in _patterns() if c.applies(words) for m in c.pattern.finditer(text))
     merged: list[list[int]] = []
     for start, end in spans:
         if merged and start <= merged[-1][1]:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from . import vader
-from ._data import load_json
+from ._data import Cue, load_json
 from .results import SentenceScore, Sentiment
 from .text import ascii_quotes, sentence_spans
 
@@ -29,26 +29,25 @@ _NO_SPACE_SCRIPTS = frozenset({"ko", "zh", "ja"})
 class _Cues:
     """The compiled domain vocabulary."""
 
-    complaint: tuple[tuple[re.Pattern[str], float], ...]
-    praise: tuple[tuple[re.Pattern[str], float], ...]
-    story_markers: re.Pattern[str]
+    complaint: tuple[Cue, ...]
+    praise: tuple[Cue, ...]
+    story_markers: frozenset[str]
     symptoms: frozenset[str]
-    care_targets: re.Pattern[str]
-    ongoing: re.Pattern[str]
+    care_targets: frozenset[str]
+    ongoing: frozenset[str]
 
 
 @lru_cache(maxsize=1)
 def _cues() -> _Cues:
     """Compile sentiment_domain.json once."""
     raw = load_json("sentiment_domain.json")
-    flags = re.IGNORECASE
     return _Cues(
-        complaint=tuple((re.compile(p, flags), w) for p, w in raw["complaint"]),
-        praise=tuple((re.compile(p, flags), w) for p, w in raw["praise"]),
-        story_markers=re.compile(raw["story_markers"], flags),
+        complaint=tuple(Cue(c) for c in raw["complaint"]),
+        praise=tuple(Cue(c) for c in raw["praise"]),
+        story_markers=frozenset(raw["story_markers"]),
         symptoms=frozenset(raw["symptoms"]),
-        care_targets=re.compile(raw["care_targets"], flags),
-        ongoing=re.compile(raw["ongoing"], flags),
+        care_targets=frozenset(raw["care_targets"]),
+        ongoing=frozenset(raw["ongoing"]),
     )
 
 
@@ -57,18 +56,19 @@ def _clamp(x: float) -> float:
     return max(-1.0, min(1.0, x))
 
 
-def _sentence(text: str, compound: float) -> tuple[str, float]:
-    """The role of one sentence and its domain-adjusted score."""
+def _sentence(text: str, compound: float, complaints: list[Cue], praises: list[Cue]) -> tuple[str, float]:
+    """The role of one sentence and its domain-adjusted score, given the cues the whole text allows."""
     cues = _cues()
-    complaint = sum(w for p, w in cues.complaint if p.search(text))
-    praise = sum(w for p, w in cues.praise if p.search(text))
+    words = set(_WORD.findall(text.lower()))
+    complaint = sum(c.weight for c in complaints if c.applies(words) and c.pattern.search(text))
+    praise = sum(c.weight for c in praises if c.applies(words) and c.pattern.search(text))
+    cared_for = not cues.care_targets.isdisjoint(words)
     if complaint < 0:
         role = "complaint"
-    elif (compound < 0 and not cues.care_targets.search(text) and not cues.ongoing.search(text)
-          and cues.story_markers.search(text)
-          and not cues.symptoms.isdisjoint(_WORD.findall(text.lower()))):
+    elif (compound < 0 and not cared_for and cues.ongoing.isdisjoint(words)
+          and not cues.story_markers.isdisjoint(words) and not cues.symptoms.isdisjoint(words)):
         role = "story"
-    elif praise > 0 or cues.care_targets.search(text):
+    elif praise > 0 or cared_for:
         role = "verdict"
     else:
         role = "other"
@@ -127,6 +127,10 @@ def analyze_sentiment(text: str, *, language: str = "en", is_spam: bool = False,
     total = weight = 0.0
     token = 0
     spans = sentence_spans(plain)
+    # Cues whose trigger words are nowhere in the text need not be tried sentence by sentence.
+    text_words = set(_WORD.findall(plain.lower()))
+    complaints = [c for c in _cues().complaint if c.applies(text_words)]
+    praises = [c for c in _cues().praise if c.applies(text_words)]
     for n, (start, end) in enumerate(spans):
         while token < len(vpass.spans) and vpass.spans[token][0] < start:
             token += 1
@@ -134,7 +138,7 @@ def analyze_sentiment(text: str, *, language: str = "en", is_spam: bool = False,
         while token < len(vpass.spans) and vpass.spans[token][0] < end:
             token += 1
         compound = vader.score_slice(vpass, plain, first, token, start, end)
-        role, score = _sentence(plain[start:end], compound)
+        role, score = _sentence(plain[start:end], compound, complaints, praises)
         sentences.append(SentenceScore(start=start, end=end, compound=compound,
                                        label=_sentence_label(score), role=role, score=score))
         # The closing sentence is usually the verdict on the care.

@@ -4,19 +4,20 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from ._data import load_json, phrase_regex
+from ._data import load_json
 
-_SEPARATORS = re.compile(r"[\s-]+")
+_TOKENS = re.compile(r"[\w']+")
+_LONGEST = 4  # words in the longest synonym ("traumatic brain injury", "track and field")
 
 
 def _key(phrase: str) -> str:
-    """Lookup key of a synonym as matched in a text."""
-    return _SEPARATORS.sub(" ", phrase.lower())
+    """Lookup key of a synonym: its lower-cased words joined by single spaces."""
+    return " ".join(_TOKENS.findall(phrase.lower()))
 
 
 @lru_cache(maxsize=1)
-def _vocabulary() -> tuple[re.Pattern[str], dict[str, list[str]], dict[str, tuple[str, ...]]]:
-    """One regex for every synonym, synonym → tags, tag → implied tags."""
+def _vocabulary() -> tuple[dict[str, list[str]], frozenset[str], dict[str, tuple[str, ...]]]:
+    """Synonym (as words) → tags, first words of multi-word synonyms, tag → implied tags."""
     tags = load_json("conditions.json")["tags"]
     by_synonym: dict[str, list[str]] = {}
     for slug, entry in tags.items():
@@ -24,16 +25,21 @@ def _vocabulary() -> tuple[re.Pattern[str], dict[str, list[str]], dict[str, tupl
             by_synonym.setdefault(_key(synonym), []).append(slug)
     by_synonym.pop("back", None)  # "back to work" is not a back problem; see the data file
     implies = {slug: tuple(entry["implies"]) for slug, entry in tags.items()}
-    return phrase_regex(list(by_synonym)), by_synonym, implies
+    starts = frozenset(key.split(" ")[0] for key in by_synonym if " " in key)
+    return by_synonym, starts, implies
 
 
 def find_tags(text: str) -> tuple[str, ...]:
     """Tag slugs for the conditions and body regions the text names, in a stable order."""
-    pattern, by_synonym, implies = _vocabulary()
+    by_synonym, starts, implies = _vocabulary()
+    words = _TOKENS.findall(text.lower())
     found: set[str] = set()
-    for m in pattern.finditer(text):
-        for slug in by_synonym.get(_key(m.group()), ()):
-            found.add(slug)
+    # Word n-grams looked up in a dict: one pass, however long the vocabulary grows.
+    for i, word in enumerate(words):
+        found.update(by_synonym.get(word, ()))
+        if word in starts:
+            for n in range(2, _LONGEST + 1):
+                found.update(by_synonym.get(" ".join(words[i:i + n]), ()))
     pending = list(found)
     while pending:
         for implied in implies.get(pending.pop(), ()):

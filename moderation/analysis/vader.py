@@ -37,7 +37,7 @@ def _negated(word_lower: str) -> bool:
 
 
 class _Analyzer(_v.SentimentIntensityAnalyzer):
-    """SentimentIntensityAnalyzer whose idiom and negation checks do not re-lower the text."""
+    """SentimentIntensityAnalyzer whose idiom, negation and "but" checks do not re-lower the text."""
 
     @staticmethod
     def _negation_check(valence: float, words_and_emoticons: list[str], start_i: int, i: int) -> float:
@@ -84,6 +84,24 @@ class _Analyzer(_v.SentimentIntensityAnalyzer):
             if n_gram in _v.BOOSTER_DICT:
                 valence = valence + _v.BOOSTER_DICT[n_gram]
         return valence
+
+
+    @staticmethod
+    def _but_check(words_and_emoticons: list[str], sentiments: list[float]) -> list[float]:
+        w = _lowered(words_and_emoticons)
+        if "but" not in w:
+            return sentiments
+        # The original's index()-based loop, kept as is: equal valences share the first's position.
+        bi = w.index("but")
+        for sentiment in sentiments:
+            si = sentiments.index(sentiment)
+            if si < bi:
+                sentiments.pop(si)
+                sentiments.insert(si, sentiment * 0.5)
+            elif si > bi:
+                sentiments.pop(si)
+                sentiments.insert(si, sentiment * 1.5)
+        return sentiments
 
 
 @dataclass(frozen=True)
