@@ -37,7 +37,7 @@ def seed(rows: int) -> None:
         therapist = Therapist.objects.create(slug=f"t-{i}", first_name=f"T{i}", last_name="Pist")
         therapist.locations.add(locations[i % 23])
         therapists.append(therapist)
-    knee = Tag.objects.create(slug="knee", name="Knee")
+    knee = Tag.objects.get_or_create(slug="knee", defaults={"name": "Knee"})[0]
     now = timezone.now()
     Testimonial.objects.bulk_create(
         Testimonial(location=locations[i % 23], therapist=therapists[i % 46], rating=1 + i % 5,

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from .duplicates import duplicate_flag, fingerprint
 from .pipeline import analyze
+from .tags import tag_vocabulary
 from .results import (
     Analysis,
     AnalysisContext,
@@ -33,4 +34,5 @@ __all__ = [
     "analyze",
     "duplicate_flag",
     "fingerprint",
+    "tag_vocabulary",
 ]

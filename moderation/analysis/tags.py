@@ -47,3 +47,9 @@ def find_tags(text: str) -> tuple[str, ...]:
                 found.add(implied)
                 pending.append(implied)
     return tuple(sorted(found))
+
+
+def tag_vocabulary() -> dict[str, str]:
+    """Every tag the analysis can assign: slug → display name (the slug unless the data names it)."""
+    tags = load_json("conditions.json")["tags"]
+    return {slug: entry.get("name") or slug.replace("-", " ").capitalize() for slug, entry in tags.items()}

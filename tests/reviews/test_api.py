@@ -43,8 +43,8 @@ def bri(dayton):
 def feed(dayton, edison, bri):
     """Published testimonials of several kinds, plus ones in every other state."""
     now = timezone.now()
-    knee = Tag.objects.create(slug="knee", name="Knee")
-    foot_drop = Tag.objects.create(slug="foot-drop", name="Foot drop")
+    knee = Tag.objects.get_or_create(slug="knee", defaults={"name": "Knee"})[0]
+    foot_drop = Tag.objects.get_or_create(slug="foot-drop", defaults={"name": "Foot drop"})[0]
     a = publish(TestimonialFactory(location=dayton, therapist=bri, rating=5, condition="knee"), when=now - timedelta(days=3))
     a.tags.set([knee])
     b = publish(TestimonialFactory(location=edison, rating=3), when=now - timedelta(days=2))
@@ -171,7 +171,7 @@ def test_no_private_field_can_appear_in_any_api_response(client, dayton, bri, dj
 
 
 def test_the_feed_uses_a_constant_number_of_queries(client, dayton, bri):
-    knee = Tag.objects.create(slug="knee", name="Knee")
+    knee = Tag.objects.get_or_create(slug="knee", defaults={"name": "Knee"})[0]
     for _ in range(3):
         publish(TestimonialFactory(location=dayton, therapist=bri)).tags.set([knee])
     with CaptureQueriesContext(connection) as small:
@@ -225,3 +225,8 @@ def test_cached_feed_pages_are_invalidated_by_any_change_of_publication(client, 
     with django_capture_on_commit_callbacks(execute=True):
         testimonial_withdraw(testimonial=second)
     assert [i["id"] for i in results(client)] == [first.pk]
+
+
+def test_every_tag_of_the_vocabulary_can_be_filtered_on_before_any_testimonial_has_it(client):
+    response = client.get("/api/v1/testimonials/?tag=foot-drop")
+    assert response.status_code == 200 and response.json()["results"] == []
