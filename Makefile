@@ -30,6 +30,7 @@ check: install
 bench: install
 	$(BIN)/python bench/eval_analysis.py
 	$(BIN)/python bench/analysis_throughput.py
+	$(BIN)/python bench/api_feed.py
 
 clean:
 	rm -rf $(VENV) var/test staticfiles
