@@ -88,7 +88,7 @@ def filesystem_broker():
     options = {"data_folder_in": str(folder / "queue"), "data_folder_out": str(folder / "queue"),
                "processed_folder": str(folder / "processed"), "control_folder": str(folder / "control"),
                "store_processed": False}
-    with celery_broker("filesystem://", options) as app:
+    with celery_broker("filesystem://localhost//", options) as app:
         yield app
     shutil.rmtree(folder, ignore_errors=True)
 
