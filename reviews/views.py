@@ -35,7 +35,7 @@ def testimonial_new(request: HttpRequest) -> HttpResponse:
         return redirect("testimonial-thanks")
 
     data = form.cleaned_data
-    ip = request.META.get("REMOTE_ADDR")
+    ip = client_ip(request)
     if rate_limit_exceeded(scope="ip", key=origin_hash(ip), limit=settings.TESTIMONIAL_RATE_PER_IP) or \
             rate_limit_exceeded(scope="email", key=submission_key(email=data["email"], body=""),
                                 limit=settings.TESTIMONIAL_RATE_PER_EMAIL):
@@ -50,6 +50,15 @@ def testimonial_new(request: HttpRequest) -> HttpResponse:
         language=(get_language() or "en")[:2], ip=ip,
     )
     return redirect("testimonial-thanks")
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """The patient's address: the proxy's last X-Forwarded-For entry when behind one (spoof-proof)."""
+    if settings.BEHIND_PROXY:
+        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+        if forwarded:
+            return forwarded[-1]
+    return request.META.get("REMOTE_ADDR")
 
 
 def testimonial_thanks(request: HttpRequest) -> HttpResponse:

@@ -197,3 +197,17 @@ def test_a_signed_token_cannot_be_made_without_the_secret():
     from reviews.forms import form_token_age
 
     assert form_token_age(forged) is None
+
+
+def test_behind_a_proxy_the_rate_limit_counts_the_patients_address_not_the_proxys(client, valid_post, settings):
+    settings.BEHIND_PROXY = True
+    settings.TESTIMONIAL_RATE_PER_IP = 1
+
+    def post_from(ip: str, **overrides):
+        # the client may claim anything first; the proxy appends the address it saw
+        return client.post("/testimonials/new/", valid_post(**overrides), HTTP_X_FORWARDED_FOR=f"6.6.6.6, {ip}")
+
+    assert post_from("203.0.113.5", email="a@example.com").status_code == 302
+    assert post_from("203.0.113.9", email="b@example.com").status_code == 302  # another patient, same proxy
+    assert post_from("203.0.113.5", email="c@example.com").status_code == 429  # the first patient again
+    assert Testimonial.objects.count() == 2
