@@ -21,10 +21,12 @@ def confirmation_send(*, testimonial: Testimonial) -> bool:
     )
     if not claimed:
         return False
-    link = settings.SITE_URL + reverse("testimonial-withdraw", args=[withdrawal_token(testimonial_id=testimonial.pk)])
-    context = {"testimonial": testimonial, "withdraw_url": link}
     try:
         with translation.override(testimonial.locale):
+            # Reversed in the patient's language: a Spanish email links to the Spanish page (/es/…).
+            link = settings.SITE_URL + reverse("testimonial-withdraw",
+                                               args=[withdrawal_token(testimonial_id=testimonial.pk)])
+            context = {"testimonial": testimonial, "withdraw_url": link}
             subject = render_to_string("moderation/email/confirmation_subject.txt", context).strip()
             body = render_to_string("moderation/email/confirmation.txt", context)
         send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [testimonial.email])

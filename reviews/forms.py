@@ -73,20 +73,20 @@ class TestimonialForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 7, "maxlength": BODY_MAX}),
         error_messages={"required": _("Please tell us about your experience."),
                         "min_length": _("Please write at least %(limit_value)d characters (you wrote %(show_value)d)."),
-                        "max_length": _("Please keep it under %(limit_value)d characters (you wrote %(show_value)d).")},
+                        "max_length": _("Please keep it to %(limit_value)d characters or fewer (you wrote %(show_value)d).")},
     )
     condition = CleanCharField(label=_("What were you treated for? (optional)"), max_length=120, required=False,
-                               error_messages={"max_length": _("Please keep this under %(limit_value)d characters.")})
+                               error_messages={"max_length": _("Please keep this to %(limit_value)d characters or fewer.")})
     first_name = CleanCharField(label=_("First name"), max_length=60,
                                 error_messages={"required": _("Please enter your first name."),
-                                                "max_length": _("Please keep this under %(limit_value)d characters.")})
+                                                "max_length": _("Please keep this to %(limit_value)d characters or fewer.")})
     last_name = CleanCharField(label=_("Last name"), max_length=60,
                                error_messages={"required": _("Please enter your last name (only its initial is shown)."),
-                                               "max_length": _("Please keep this under %(limit_value)d characters.")})
+                                               "max_length": _("Please keep this to %(limit_value)d characters or fewer.")})
     email = forms.EmailField(label=_("Email"), max_length=254,
                              error_messages={"required": _("Please enter your email, so we can send your copy."),
                                              "invalid": _("This does not look like an email address (name@example.com)."),
-                                             "max_length": _("Please keep this under %(limit_value)d characters.")})
+                                             "max_length": _("Please keep this to %(limit_value)d characters or fewer.")})
     display_as = forms.ChoiceField(label=_("Show my testimonial as"), choices=Testimonial.DisplayAs.choices,
                                    initial=Testimonial.DisplayAs.INITIAL, widget=forms.RadioSelect, required=False)
     consent = forms.BooleanField(label=_("I have read and agree to the authorization above."),

@@ -4,45 +4,84 @@
   var form = document.getElementById("testimonial-form");
   if (!form) return;
 
-  // The therapist list follows the chosen clinic.
+  // The therapist list follows the chosen clinic; with no clinic chosen, every clinic's group is back.
   var location = document.getElementById("id_location");
   var therapist = document.getElementById("id_therapist");
   var data = JSON.parse(document.getElementById("therapists-data").textContent);
-  var notSure = therapist.options[0].cloneNode(true);
+  var original = Array.prototype.map.call(therapist.children, function (node) { return node.cloneNode(true); });
   function narrow() {
     var chosen = therapist.value;
     var list = data[location.value];
-    if (!list) return; // no clinic chosen: keep every clinic's group
     therapist.innerHTML = "";
-    therapist.appendChild(notSure.cloneNode(true));
-    list.forEach(function (t) {
-      var opt = document.createElement("option");
-      opt.value = t.slug;
-      opt.textContent = t.name;
-      if (t.slug === chosen) opt.selected = true;
-      therapist.appendChild(opt);
-    });
+    if (!list) {
+      original.forEach(function (node) { therapist.appendChild(node.cloneNode(true)); });
+    } else {
+      therapist.appendChild(original[0].cloneNode(true)); // "Not sure"
+      list.forEach(function (t) {
+        var opt = document.createElement("option");
+        opt.value = t.slug;
+        opt.textContent = t.name;
+        therapist.appendChild(opt);
+      });
+    }
+    therapist.value = chosen;
+    if (therapist.selectedIndex < 0) therapist.selectedIndex = 0; // not at this clinic: "Not sure"
   }
   location.addEventListener("change", narrow);
   narrow();
 
-  // A counter of the characters left.
+  // A character counter: how many more are needed, then how many are left. It counts characters as
+  // the server does (an emoji is one), and speaks only after a pause in typing, not at every key.
   var body = document.getElementById("id_body");
   var counter = document.getElementById("counter_body");
+  var live = document.getElementById("counter_body_live");
+  var min = parseInt(counter.getAttribute("data-min"), 10);
   var max = parseInt(counter.getAttribute("data-max"), 10);
-  var template = document.documentElement.lang === "es" ? "Quedan {n} caracteres" : "{n} characters left";
+  var speakTimer = null;
+  function message() {
+    var length = Array.from(body.value.trim()).length;
+    var short = min - length;
+    var n = short > 0 ? short : Math.max(max - length, 0);
+    var kind = short > 0 ? "short" : "left";
+    var template = counter.getAttribute("data-" + kind + (n === 1 ? "-one" : "-other"));
+    return template.replace("{n}", String(n));
+  }
   function count() {
-    counter.textContent = template.replace("{n}", String(max - body.value.length));
+    counter.textContent = message();
+    clearTimeout(speakTimer);
+    speakTimer = setTimeout(function () { live.textContent = counter.textContent; }, 1200);
   }
   body.addEventListener("input", count);
-  count();
+  counter.textContent = message();
 
   // One submission per click: a double-click sends the form once.
+  var button = form.querySelector("button[type=submit]");
+  var label = button.textContent;
   form.addEventListener("submit", function () {
-    var button = form.querySelector("button[type=submit]");
-    setTimeout(function () { button.disabled = true; }, 0);
+    setTimeout(function () {
+      button.disabled = true;
+      button.textContent = button.getAttribute("data-sending") || label;
+    }, 0);
+  });
+  // Back from the thanks page (page restored from the cache): the button works again.
+  window.addEventListener("pageshow", function () {
+    button.disabled = false;
+    button.textContent = label;
   });
 
+  // The error summary takes the focus; each link moves the focus to its field with its label in view.
   var summary = document.getElementById("error-summary");
-  if (summary) summary.focus();
+  if (summary) {
+    summary.focus();
+    summary.addEventListener("click", function (event) {
+      var link = event.target.closest("a[href^='#']");
+      if (!link) return;
+      var input = document.getElementById(link.getAttribute("href").slice(1));
+      if (!input) return;
+      event.preventDefault();
+      var group = input.closest("fieldset, .field");
+      (group || input).scrollIntoView();
+      input.focus({ preventScroll: true });
+    });
+  }
 })();
