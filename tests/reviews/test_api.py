@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from moderation.models import Analysis, Flag, TransitionEvent
 from reviews.models import Tag, Testimonial
-from tests.factories import LocationFactory, TestimonialFactory, TherapistFactory
+from tests.factories import TestimonialFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -24,19 +24,20 @@ def publish(testimonial: Testimonial, *, when=None) -> Testimonial:
     return testimonial
 
 
+# The clinics and therapist of tests/reviews/conftest.py, under the names these tests read best with.
 @pytest.fixture
-def dayton(db):
-    return LocationFactory(name="Dayton", slug="dayton")
-
-
-@pytest.fixture
-def edison(db):
-    return LocationFactory(name="Edison", slug="edison")
+def dayton(clinic):
+    return clinic
 
 
 @pytest.fixture
-def bri(dayton):
-    return TherapistFactory(first_name="Brianna", last_name="Kowalski", slug="brianna-kowalski", locations=[dayton])
+def edison(other_clinic):
+    return other_clinic
+
+
+@pytest.fixture
+def bri(therapist):
+    return therapist
 
 
 @pytest.fixture
