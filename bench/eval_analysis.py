@@ -18,7 +18,7 @@ sys.path.insert(0, str(ROOT))
 
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer  # noqa: E402
 
-from moderation.analysis import analyze, fingerprint  # noqa: E402
+from moderation.analysis import analyze  # noqa: E402
 
 LABELS = ("positive", "neutral", "negative")
 FLAG_CODES = ("pii_email", "pii_phone", "pii_name", "link", "profanity", "negative_sentiment",
@@ -113,7 +113,7 @@ def evaluate_dev(path: Path) -> None:
 def evaluate_corpora(folder: Path) -> None:
     """Pearson r of compound against the human means of VADER's four corpora."""
     plain = SentimentIntensityAnalyzer()
-    print(f"\nVADER corpora: Pearson r of compound with the human mean rating")
+    print("\nVADER corpora: Pearson r of compound with the human mean rating")
     print(f"{'corpus':<38}{'n':>7}{'this analysis':>15}{'vaderSentiment now':>20}"
           f"{'paper':>8}{'3.3.2 published':>17}{'identical':>11}")
     for name, paper, published in CORPORA:
