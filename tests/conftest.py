@@ -111,7 +111,9 @@ def running_worker(app):
 
 @pytest.fixture(autouse=True)
 def _plain_static_files(settings):
-    """Pages render without running collectstatic first; test users hash passwords cheaply."""
+    """Pages render without running collectstatic first; test users hash passwords cheaply; the feed
+    is not cached unless a test asks (it changes rows behind the services' back)."""
+    settings.FEED_CACHE_SECONDS = 0
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.STORAGES = {**settings.STORAGES,
                          "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
