@@ -16,6 +16,7 @@ _LEET = {"a": "@4", "b": "8", "e": "3", "g": "9", "i": "1!|l", "l": "1|", "o": "
          "t": "7+", "u": "v"}
 _MASK = "*#%@$!^&_"
 _FINAL_MASK = "*#"  # a trailing "!" ends the sentence rather than masking a letter
+_SEPARATOR = r"[._\-]?"
 
 
 def _letter_class(ch: str, *, final: bool) -> str:
@@ -31,7 +32,8 @@ def _matcher() -> re.Pattern[str]:
     words = sorted(set(w.lower() for w in load_lines("profanity.txt")), key=len, reverse=True)
     by_first: dict[str, list[str]] = {}
     for w in words:
-        rest = "".join(_letter_class(c, final=i == len(w) - 1) for i, c in enumerate(w) if i)
+        # Letters may be spaced out with dots, dashes or underscores: s.h.i.t, f-u-c-k.
+        rest = "".join(_SEPARATOR + _letter_class(c, final=i == len(w) - 1) for i, c in enumerate(w) if i)
         by_first.setdefault(w[0], []).append(rest)
     # Grouped by first letter so the engine tries a dozen branches per word start, not fifty.
     groups = [_letter_class(first, final=False) + "(?:" + "|".join(rests) + ")"

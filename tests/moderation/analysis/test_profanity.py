@@ -15,6 +15,8 @@ from moderation.analysis.profanity import profanity_flags
     ("hurt like a b!tch at first", "b!tch"),
     ("this is $hit service", "$hit"),
     ("f***ing unbelievable", "f***ing"),
+    ("s.h.i.t, I wish I had come sooner", "s.h.i.t"),
+    ("f-u-c-k this place", "f-u-c-k"),
 ])
 def test_it_flags_strong_swear_words_however_spelled(text: str, word: str) -> None:
     assert [text[f.start:f.end] for f in profanity_flags(text)] == [word]

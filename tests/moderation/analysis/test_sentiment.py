@@ -15,12 +15,17 @@ POSITIVE = [
     "My back had been killing me for years. Honestly I thought nothing would help. Three months later I am "
     "pain free and sleeping through the night.",
     "You won\u2019t be disappointed with this clinic.",
+    # "terrible" describing the injury, not the care
+    "I was in a car accident and suffered whiplash and terrible headaches. Dr. Mehta and Kevin got me "
+    "through it. Pain-free after 8 weeks!",
 ]
 NEGATIVE = [
     "Waited 50 minutes for my appointment and nobody apologized. The therapist barely looked at me. Never again.",
     "They billed me twice for the same session and nobody returns my calls. Stay away.",
     "My shoulder got worse after their treatment and they kept pushing me too hard. I switched to another clinic.",
     "Felt rushed every visit and the aide was on his phone the whole time.",
+    "Terrible experience. The front desk was rude and my claims were never filed.",
+    "Horrible.",
 ]
 
 
