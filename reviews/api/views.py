@@ -9,6 +9,7 @@ from django.core.cache import cache
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import viewsets
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 
@@ -49,7 +50,17 @@ class FeedCacheMixin:
         return response
 
 
-class FeedPagination(CursorPagination):
+class BadCursorIs400(CursorPagination):
+    """A malformed `cursor` is bad input (400 with a message), not a missing page (DRF says 404)."""
+
+    def decode_cursor(self, request):
+        try:
+            return super().decode_cursor(request)
+        except NotFound:
+            raise ValidationError({"cursor": ["Invalid cursor: use the `next` or `previous` link as given."]}) from None
+
+
+class FeedPagination(BadCursorIs400):
     """Newest published first; stable under inserts, so a site can page without gaps or repeats."""
 
     ordering = ("-published_at", "-id")
@@ -70,7 +81,7 @@ class FeedPagination(CursorPagination):
         return schema
 
 
-class ListPagination(CursorPagination):
+class ListPagination(BadCursorIs400):
     ordering = ("slug",)
     page_size = 100
     page_size_query_param = "page_size"

@@ -121,6 +121,7 @@ def test_published_after_filters_by_publication_time(client, feed):
     ("?min_rating=2.5", "min_rating"),
     ("?tag=no-such-tag", "tag"),
     ("?published_after=yesterday", "published_after"),
+    ("?cursor=not-a-cursor", "cursor"),
 ])
 def test_unknown_filter_values_give_400_with_a_message(client, feed, query, field):
     response = client.get(f"/api/v1/testimonials/{query}")
