@@ -273,6 +273,11 @@ TESTIMONIAL_RATE_PER_EMAIL = env_int("TESTIMONIAL_RATE_PER_EMAIL", 3)
 TESTIMONIAL_PENDING_SWEEP_MINUTES = env_int("TESTIMONIAL_PENDING_SWEEP_MINUTES", 3)
 # Seconds a public list page is cached; only with a shared cache (Redis), 0 turns it off.
 FEED_CACHE_SECONDS = env_int("FEED_CACHE_SECONDS", 300 if REDIS_URL else 0)
+# Signed notifications to the marketing site on publication changes (empty URL: off).
+MARKETING_WEBHOOK_URL = os.environ.get("MARKETING_WEBHOOK_URL", "")
+MARKETING_WEBHOOK_SECRET = os.environ.get("MARKETING_WEBHOOK_SECRET", "")
+if MARKETING_WEBHOOK_URL and not MARKETING_WEBHOOK_SECRET:
+    raise ImproperlyConfigured("MARKETING_WEBHOOK_URL needs MARKETING_WEBHOOK_SECRET to sign its requests")
 # Years the patient's authorization stays valid (printed in the consent text).
 CONSENT_VALID_YEARS = env_int("CONSENT_VALID_YEARS", 3)
 

@@ -6,6 +6,7 @@ import time
 from dataclasses import asdict, replace
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
@@ -78,17 +79,32 @@ def testimonial_transition(
             reason=reason,
             note=note[:500],
         )
-        transaction.on_commit(lambda: publication_changed(testimonial_id=testimonial.pk))
+        event = publication_event(current=current, to=to)
+        transaction.on_commit(lambda: publication_changed(testimonial_id=testimonial.pk, event=event))
     for field, value in changes.items():
         setattr(testimonial, field, value)
     return testimonial
 
 
-def publication_changed(*, testimonial_id: int) -> None:
-    """Hook for what must follow a change of publication (cache purge, webhook)."""
+def publication_event(*, current: str, to: str) -> str | None:
+    """The webhook event a move means for the public, or None when the public cannot see it."""
+    if to == S.APPROVED:
+        return "testimonial.published"
+    if current == S.APPROVED:
+        return "testimonial.unpublished"
+    return None
+
+
+def publication_changed(*, testimonial_id: int, event: str | None = None) -> None:
+    """After a change the public may see: purge the feed's cache and, for `event`, notify the site."""
     from reviews.selectors import feed_cache_bump
+    from reviews.services import enqueue
+
+    from .tasks import notify_marketing_site_task
 
     feed_cache_bump()
+    if event and settings.MARKETING_WEBHOOK_URL:
+        enqueue(notify_marketing_site_task, testimonial_id, event)
 
 
 def testimonial_approve(*, testimonial: Testimonial, actor: AbstractBaseUser | None) -> Testimonial:
@@ -127,7 +143,8 @@ def testimonial_redact(*, testimonial: Testimonial, body: str, actor: AbstractBa
         TransitionEvent.objects.create(testimonial_id=testimonial.pk, from_status=testimonial.status,
                                        to_status=testimonial.status, actor=actor, reason="redacted",
                                        note="public text edited")
-        transaction.on_commit(lambda: publication_changed(testimonial_id=testimonial.pk))
+        event = "testimonial.updated" if testimonial.status == S.APPROVED else None
+        transaction.on_commit(lambda: publication_changed(testimonial_id=testimonial.pk, event=event))
     testimonial.body, testimonial.body_original = body, old_original or old_body
     return testimonial
 

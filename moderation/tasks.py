@@ -69,3 +69,14 @@ def send_confirmation_email_task(testimonial_id: int) -> None:
     if testimonial is None or testimonial.confirmation_sent_at is not None:
         return
     confirmation_send(testimonial=testimonial)
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, retry_backoff_max=600, max_retries=10)
+def notify_marketing_site_task(testimonial_id: int, event: str) -> None:
+    """Tell the marketing site that a testimonial was published, unpublished or changed."""
+    from .webhooks import webhook_deliver
+
+    if not settings.MARKETING_WEBHOOK_URL:
+        return
+    status = webhook_deliver(testimonial_id=testimonial_id, event=event)
+    logger.info("marketing site notified of %s for testimonial %s (%s)", event, testimonial_id, status)

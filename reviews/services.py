@@ -97,22 +97,22 @@ def analysis_enqueue(*, testimonial_id: int) -> bool:
     """Nudge the worker; if the broker is down, log it and let the pending sweep pick the row up."""
     from moderation.tasks import analyze_testimonial_task
 
-    return _enqueue(analyze_testimonial_task, testimonial_id)
+    return enqueue(analyze_testimonial_task, testimonial_id)
 
 
 def confirmation_enqueue(*, testimonial_id: int) -> bool:
     """Queue the patient's confirmation email; a broker outage is logged, never raised."""
     from moderation.tasks import send_confirmation_email_task
 
-    return _enqueue(send_confirmation_email_task, testimonial_id)
+    return enqueue(send_confirmation_email_task, testimonial_id)
 
 
-def _enqueue(task, testimonial_id: int) -> bool:
+def enqueue(task, testimonial_id: int, *args) -> bool:
+    """Send a task; a broker outage is logged, never raised (the database row is the truth)."""
     try:
-        # retry=False: with the broker down, fail fast instead of holding the patient's request.
-        task.apply_async(args=[testimonial_id], retry=False)
-    except Exception:  # any broker or connection error: the database row is the truth
-        logger.warning("could not enqueue %s for testimonial %s; the sweep will retry",
-                       task.name, testimonial_id, exc_info=True)
+        # retry=False: with the broker down, fail fast instead of holding the request.
+        task.apply_async(args=[testimonial_id, *args], retry=False)
+    except Exception:  # any broker or connection error
+        logger.warning("could not enqueue %s for testimonial %s", task.name, testimonial_id, exc_info=True)
         return False
     return True
