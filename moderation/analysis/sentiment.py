@@ -20,6 +20,7 @@ from .text import ascii_quotes, sentence_spans
 POSITIVE_AT = 0.1
 NEGATIVE_AT = -0.1
 STORY_DISCOUNT = 0.2  # share of an injury-story sentence's negativity that still counts
+COMPLAINT_PRAISE_DISCOUNT = 0.6  # share of a complaint sentence's positive words that still counts
 ROLE_WEIGHT = {"complaint": 1.3, "verdict": 1.0, "other": 0.7, "story": 0.5}
 _WORD = re.compile(r"[\w']+")
 _NO_SPACE_SCRIPTS = frozenset({"ko", "zh", "ja"})
@@ -72,7 +73,13 @@ def _sentence(text: str, compound: float, complaints: list[Cue], praises: list[C
         role = "verdict"
     else:
         role = "other"
-    base = compound * STORY_DISCOUNT if role == "story" else compound
+    if role == "story":
+        base = compound * STORY_DISCOUNT
+    elif role == "complaint" and compound > 0:
+        # "The staff were lovely but nobody cared whether I improved": the complaint is the point.
+        base = compound * COMPLAINT_PRAISE_DISCOUNT
+    else:
+        base = compound
     return role, round(_clamp(base + complaint + praise), 4)
 
 

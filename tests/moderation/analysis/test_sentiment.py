@@ -18,6 +18,8 @@ POSITIVE = [
     # "terrible" describing the injury, not the care
     "I was in a car accident and suffered whiplash and terrible headaches. Dr. Mehta and Kevin got me "
     "through it. Pain-free after 8 weeks!",
+    "I had excruciating sciatica that radiated down my leg for a year. Nothing helped until I came here. "
+    "I'm sleeping through the night for the first time in ages.",
 ]
 NEGATIVE = [
     "Waited 50 minutes for my appointment and nobody apologized. The therapist barely looked at me. Never again.",
@@ -26,6 +28,7 @@ NEGATIVE = [
     "Felt rushed every visit and the aide was on his phone the whole time.",
     "Terrible experience. The front desk was rude and my claims were never filed.",
     "Horrible.",
+    "The exercises were fine but nobody seemed to care whether I improved. Sessions felt like a conveyor belt.",
 ]
 
 
