@@ -52,6 +52,37 @@ def _cues() -> _Cues:
     )
 
 
+@lru_cache(maxsize=1)
+def _lexicon() -> tuple[frozenset[str], dict[str, float]]:
+    """domain_lexicon.json: injury-story words to silence, and valences VADER's lexicon lacks."""
+    raw = load_json("domain_lexicon.json")
+    return frozenset(raw["story_neutral"]), {k.lower(): float(v) for k, v in raw["valence"].items()}
+
+
+def _domain_valences(lows: list[str], valences: tuple[float, ...], first: int, last: int,
+                     ) -> tuple[float, ...] | None:
+    """One sentence's token valences as this domain reads them; None when they are VADER's own."""
+    silent, added = _lexicon()
+    ongoing = not _cues().ongoing.isdisjoint(lows[first:last])  # "my knee still hurts" stays negative
+    out = list(valences)
+    for i in range(first, last):
+        low = lows[i]
+        # VADER's pass over the whole text let a "never" at the end of the previous sentence negate
+        # the first words of this one ("…would never golf again. Played 18 holes!"): undo that.
+        if i < first + 3 and valences[i] and any(vader.negated(lows[j]) for j in range(max(0, i - 3), first)) \
+                and not any(vader.negated(lows[j]) for j in range(first, i)):
+            out[i] = valences[i] / vader.N_SCALAR
+        if low in silent and not ongoing:
+            out[i] = 0.0
+        elif low in added and valences[i] == 0:
+            value = added[low]
+            if any(vader.negated(lows[j]) for j in range(max(first, i - 3), i)):
+                value *= vader.N_SCALAR
+            out[i] = value
+    changed = any(out[i] != valences[i] for i in range(first, last))
+    return tuple(out) if changed else None
+
+
 def _clamp(x: float) -> float:
     """Keep a score within VADER's −1…1."""
     return max(-1.0, min(1.0, x))
@@ -134,6 +165,7 @@ def analyze_sentiment(text: str, *, language: str = "en", is_spam: bool = False,
     total = weight = 0.0
     token = 0
     spans = sentence_spans(plain)
+    lows = [w.lower() for w in vpass.words]
     # Cues whose trigger words are nowhere in the text need not be tried sentence by sentence.
     text_words = set(_WORD.findall(plain.lower()))
     complaints = [c for c in _cues().complaint if c.applies(text_words)]
@@ -145,7 +177,10 @@ def analyze_sentiment(text: str, *, language: str = "en", is_spam: bool = False,
         while token < len(vpass.spans) and vpass.spans[token][0] < end:
             token += 1
         compound = vader.score_slice(vpass, plain, first, token, start, end)
-        role, score = _sentence(plain[start:end], compound, complaints, praises)
+        adjusted = _domain_valences(lows, vpass.valences, first, token)
+        domain = compound if adjusted is None else vader.score_slice(vpass, plain, first, token, start, end,
+                                                                     valences=adjusted)
+        role, score = _sentence(plain[start:end], domain, complaints, praises)
         sentences.append(SentenceScore(start=start, end=end, compound=compound,
                                        label=_sentence_label(score), role=role, score=score))
         # The closing sentence is usually the verdict on the care.

@@ -31,7 +31,10 @@ def _lowered(words: list[str]) -> list[str]:
     return [str(w).lower() for w in words]
 
 
-def _negated(word_lower: str) -> bool:
+N_SCALAR = _v.N_SCALAR
+
+
+def negated(word_lower: str) -> bool:
     """vaderSentiment.negated() for one already lower-cased word."""
     return word_lower in _NEGATE or "n't" in word_lower
 
@@ -43,14 +46,14 @@ class _Analyzer(_v.SentimentIntensityAnalyzer):
     def _negation_check(valence: float, words_and_emoticons: list[str], start_i: int, i: int) -> float:
         w = _lowered(words_and_emoticons)
         if start_i == 0:
-            if _negated(w[i - 1]):
+            if negated(w[i - 1]):
                 valence = valence * _v.N_SCALAR
         if start_i == 1:
             if w[i - 2] == "never" and (w[i - 1] == "so" or w[i - 1] == "this"):
                 valence = valence * 1.25
             elif w[i - 2] == "without" and w[i - 1] == "doubt":
                 pass
-            elif _negated(w[i - 2]):
+            elif negated(w[i - 2]):
                 valence = valence * _v.N_SCALAR
         if start_i == 2:
             if w[i - 3] == "never" and (w[i - 2] == "so" or w[i - 2] == "this") or \
@@ -58,7 +61,7 @@ class _Analyzer(_v.SentimentIntensityAnalyzer):
                 valence = valence * 1.25
             elif w[i - 3] == "without" and (w[i - 2] == "doubt" or w[i - 1] == "doubt"):
                 pass
-            elif _negated(w[i - 3]):
+            elif negated(w[i - 3]):
                 valence = valence * _v.N_SCALAR
         return valence
 
@@ -172,14 +175,16 @@ def run(text: str) -> VaderPass:
     return VaderPass(scores=scores, words=tuple(words), spans=tuple(spans), valences=valences)
 
 
-def score_slice(vpass: VaderPass, text: str, first: int, last: int, start: int, end: int) -> float:
-    """Compound of tokens first..last-1 as a text of their own (its own "but", its own !/?)."""
+def score_slice(vpass: VaderPass, text: str, first: int, last: int, start: int, end: int,
+                valences: tuple[float, ...] | None = None) -> float:
+    """Compound of tokens first..last-1 as a text of their own (its own "but", its own !/?),
+    from VADER's token valences or from `valences` (the same tokens, re-weighted by the domain)."""
     if first >= last:
         return 0.0
     sia = analyzer()
     words = _Words(vpass.words[first:last])
     words.lower = [w.lower() for w in words]
-    sentiments = sia._but_check(words, list(vpass.valences[first:last]))
+    sentiments = sia._but_check(words, list((valences or vpass.valences)[first:last]))
     return sia.score_valence(sentiments, text[start:end])["compound"]
 
 

@@ -20,6 +20,10 @@ POSITIVE = [
     "through it. Pain-free after 8 weeks!",
     "I had excruciating sciatica that radiated down my leg for a year. Nothing helped until I came here. "
     "I'm sleeping through the night for the first time in ages.",
+    # words VADER lacks ("phenomenal") and symptom words ("missed" by other clinics) in the verdict
+    "Marcus is phenomenal. He figured out in one session what three other places missed.",
+    # a "never" ending one sentence must not negate the next
+    "Had a lumbar fusion last year and thought I would never golf again. Played 18 holes last weekend!",
 ]
 NEGATIVE = [
     "Waited 50 minutes for my appointment and nobody apologized. The therapist barely looked at me. Never again.",
@@ -29,6 +33,8 @@ NEGATIVE = [
     "Terrible experience. The front desk was rude and my claims were never filed.",
     "Horrible.",
     "The exercises were fine but nobody seemed to care whether I improved. Sessions felt like a conveyor belt.",
+    "The facility is outdated and cramped, and the therapists seem overworked.",
+    "My knee still hurts after eight weeks of this.",
 ]
 
 
