@@ -138,6 +138,24 @@ def evaluate_corpora(folder: Path) -> None:
           " the rest differ only by typographic quotes made ASCII)")
 
 
+def evaluate_probe(path: Path) -> None:
+    """Sentiment on bench/data/probe-testimonials.jsonl (a regression set, see its README)."""
+    if not path.exists():
+        return
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    plain = SentimentIntensityAnalyzer()
+    ours = [(r["sentiment"], analyze(r["text"], rating=r.get("rating")).sentiment.label) for r in rows]
+    base = [(r["sentiment"], baseline_label(plain.polarity_scores(r["text"])["compound"])) for r in rows]
+    print(f"\n{path.name}: {len(rows)} testimonials written apart from the dev set (regression set)")
+    confusion(ours, "Sentiment label, this analysis")
+    confusion(base, "Sentiment label, plain VADER ±0.05")
+    for title, pairs in (("this analysis", ours), ("plain VADER ±0.05", base)):
+        pos = [p for h, p in pairs if h == "positive"]
+        neg = [p for h, p in pairs if h == "negative"]
+        print(f"{title:<20} positive labelled negative {share(pos.count('negative'), len(pos))}, "
+              f"negative labelled negative {share(neg.count('negative'), len(neg))}")
+
+
 def main() -> None:
     """Parse arguments and print every figure."""
     parser = argparse.ArgumentParser(description=__doc__)
@@ -146,6 +164,7 @@ def main() -> None:
     args = parser.parse_args()
     started = time.perf_counter()
     evaluate_dev(args.data / "testimonials-dev.jsonl")
+    evaluate_probe(ROOT / "bench" / "data" / "probe-testimonials.jsonl")
     evaluate_corpora(args.data / "vader")
     print(f"\n({time.perf_counter() - started:.1f} s)")
 
