@@ -52,6 +52,13 @@ def email_flags(text: str, spans: list[tuple[int, int]]) -> list[Flag]:
     return [Flag("pii_email", "high", "Contains an email address.", s, e) for s, e in spans]
 
 
+# A number right after a reference label ("claim #4455667788", "policy no. 123 456 7890") is an
+# identifier, not a phone number.
+_REFERENCE_LABEL = re.compile(
+    r"(?:\b(?:claim|policy|account|acct|member|id|ref|reference|order|confirmation|invoice|authori[sz]ation|"
+    r"auth|npi|mrn|group|case)\s*(?:#|no\.?|number|num\.?)?\s*:?|#)\s*$", re.IGNORECASE)
+
+
 def phone_flags(text: str) -> list[Flag]:
     """pii_phone for each valid US (or international) phone number."""
     if not _DIGITS7.search(text):
@@ -59,6 +66,7 @@ def phone_flags(text: str) -> list[Flag]:
     return [
         Flag("pii_phone", "high", "Contains a phone number.", m.start, m.end)
         for m in phonenumbers.PhoneNumberMatcher(text, "US")
+        if not _REFERENCE_LABEL.search(text, max(0, m.start - 40), m.start)
     ]
 
 

@@ -42,6 +42,8 @@ def test_it_flags_phone_numbers(text: str, found: str) -> None:
     "Got a $1,200 bill and a $640 bill.",
     "We live in 08817, near 08854.",
     "Went 3x a week for 6 weeks. 10/10 experience.",
+    "They denied claim #4455667788 twice before paying it.",
+    "My policy no. 9085550199 was on file the whole time.",
     "Fit me in at 6:30 in the morning, headaches by 2pm.",
     "The insurance claim (ref 2024-118-4476) went through.",
 ])
