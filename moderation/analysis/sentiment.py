@@ -83,6 +83,29 @@ def _domain_valences(lows: list[str], valences: tuple[float, ...], first: int, l
     return tuple(out) if changed else None
 
 
+@lru_cache(maxsize=1)
+def _cue_index() -> dict[str, tuple[frozenset[int], frozenset[int]]]:
+    """Trigger word → (indexes of complaint cues, indexes of praise cues) it can set off."""
+    index: dict[str, tuple[set[int], set[int]]] = {}
+    for kind, cues in enumerate((_cues().complaint, _cues().praise)):
+        for n, cue in enumerate(cues):
+            for word in cue.any:
+                index.setdefault(word, (set(), set()))[kind].add(n)
+    return {w: (frozenset(c), frozenset(p)) for w, (c, p) in index.items()}
+
+
+def _cues_for(words: set[str]) -> tuple[list[Cue], list[Cue]]:
+    """The complaint and praise cues a text's words make possible, in their file order."""
+    cues, index = _cues(), _cue_index()
+    complaint, praise = {n for n, c in enumerate(cues.complaint) if not c.any}, \
+        {n for n, c in enumerate(cues.praise) if not c.any}
+    for word in words & index.keys():
+        c, p = index[word]
+        complaint |= c
+        praise |= p
+    return [cues.complaint[n] for n in sorted(complaint)], [cues.praise[n] for n in sorted(praise)]
+
+
 def _clamp(x: float) -> float:
     """Keep a score within VADER's −1…1."""
     return max(-1.0, min(1.0, x))
@@ -165,11 +188,10 @@ def analyze_sentiment(text: str, *, language: str = "en", is_spam: bool = False,
     total = weight = 0.0
     token = 0
     spans = sentence_spans(plain)
-    lows = [w.lower() for w in vpass.words]
+    lows = vpass.lows
     # Cues whose trigger words are nowhere in the text need not be tried sentence by sentence.
     text_words = set(_WORD.findall(plain.lower()))
-    complaints = [c for c in _cues().complaint if c.applies(text_words)]
-    praises = [c for c in _cues().praise if c.applies(text_words)]
+    complaints, praises = _cues_for(text_words)
     for n, (start, end) in enumerate(spans):
         while token < len(vpass.spans) and vpass.spans[token][0] < start:
             token += 1

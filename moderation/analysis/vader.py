@@ -115,6 +115,7 @@ class VaderPass:
     words: tuple[str, ...]
     spans: tuple[tuple[int, int], ...]  # offsets into the text as given
     valences: tuple[float, ...]  # before VADER's text-wide "but" rule
+    lows: tuple[str, ...] = ()  # the words lower-cased
 
 
 _lock = threading.Lock()
@@ -172,7 +173,8 @@ def run(text: str) -> VaderPass:
         sentiments = sia.sentiment_valence(0, senti, item, i, sentiments)
     valences = tuple(sentiments)
     scores = sia.score_valence(sia._but_check(words, list(sentiments)), rewritten.strip())
-    return VaderPass(scores=scores, words=tuple(words), spans=tuple(spans), valences=valences)
+    return VaderPass(scores=scores, words=tuple(words), spans=tuple(spans), valences=valences,
+                     lows=tuple(words.lower))
 
 
 def score_slice(vpass: VaderPass, text: str, first: int, last: int, start: int, end: int,
