@@ -211,3 +211,36 @@ def test_behind_a_proxy_the_rate_limit_counts_the_patients_address_not_the_proxy
     assert post_from("203.0.113.9", email="b@example.com").status_code == 302  # another patient, same proxy
     assert post_from("203.0.113.5", email="c@example.com").status_code == 429  # the first patient again
     assert Testimonial.objects.count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_simultaneous_identical_submissions_make_one_row(clinic, therapist):
+    """A double-click that reaches two server threads at once: the unique key decides, both succeed."""
+    import threading
+
+    from django.db import connection
+
+    from reviews.services import testimonial_submit
+
+    barrier, results, errors = threading.Barrier(2), [], []
+
+    def submit() -> None:
+        try:
+            barrier.wait()
+            results.append(testimonial_submit(
+                location=clinic, therapist=therapist, rating=5, body="Both clicks carry these same words, twice.",
+                condition="", first_name="Dana", last_name="Zimmerman", email="dana@example.com", enqueue=False))
+        except Exception as error:  # surfaced below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=submit) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert Testimonial.objects.count() == 1
+    assert sorted(created for _, created in results) == [False, True]
+    assert {t.pk for t, _ in results} == {Testimonial.objects.get().pk}
