@@ -15,18 +15,20 @@ from .models import Location, Testimonial, Therapist
 logger = logging.getLogger(__name__)
 
 
+def keyed_hash(value: str, *, purpose: str) -> str:
+    """A keyed hash of private data: equal inputs match, nobody can read the value back."""
+    return salted_hmac(purpose, value, algorithm="sha256").hexdigest()
+
+
 def origin_hash(ip: str | None) -> str:
-    """A keyed hash of the network origin: rate limits can use it, nobody can read the IP back."""
-    if not ip:
-        return ""
-    return salted_hmac("testimonial-origin", ip, algorithm="sha256").hexdigest()
+    """The network origin as stored and rate-limited: never the raw IP."""
+    return keyed_hash(ip, purpose="testimonial-origin") if ip else ""
 
 
 def submission_key(*, email: str, body: str) -> str:
     """The same email with the same words always gives the same key (one row per submission)."""
     words = " ".join(unicodedata.normalize("NFKC", body).casefold().split())
-    return salted_hmac("testimonial-submission", f"{email.strip().casefold()}\n{words}",
-                       algorithm="sha256").hexdigest()
+    return keyed_hash(f"{email.strip().casefold()}\n{words}", purpose="testimonial-submission")
 
 
 def testimonial_submit(

@@ -13,7 +13,7 @@ from django.views.decorators.cache import never_cache
 from .consent import CURRENT_VERSION, consent_text
 from .forms import BODY_MAX, TestimonialForm, form_token_issue
 from .ratelimit import rate_limit_exceeded
-from .services import origin_hash, submission_key, testimonial_submit
+from .services import keyed_hash, origin_hash, testimonial_submit
 
 logger = logging.getLogger(__name__)
 
@@ -37,7 +37,7 @@ def testimonial_new(request: HttpRequest) -> HttpResponse:
     data = form.cleaned_data
     ip = client_ip(request)
     if rate_limit_exceeded(scope="ip", key=origin_hash(ip), limit=settings.TESTIMONIAL_RATE_PER_IP) or \
-            rate_limit_exceeded(scope="email", key=submission_key(email=data["email"], body=""),
+            rate_limit_exceeded(scope="email", key=keyed_hash(data["email"], purpose="testimonial-rate-email"),
                                 limit=settings.TESTIMONIAL_RATE_PER_EMAIL):
         form.add_error(None, _("We have received several testimonials from you in the last hour. "
                                "Please try again later; nothing you typed has been lost."))
