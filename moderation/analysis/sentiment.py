@@ -21,6 +21,12 @@ POSITIVE_AT = 0.1
 NEGATIVE_AT = -0.1
 STORY_DISCOUNT = 0.2  # share of an injury-story sentence's negativity that still counts
 COMPLAINT_PRAISE_DISCOUNT = 0.6  # share of a complaint sentence's positive words that still counts
+NEGATED_COMPLAINT_SHARE = 0.5  # a complaint cue under a negation counts as this much praise
+# A negator close before the match, in the same clause (no punctuation between): "don't just hand
+# you a sheet", "not a single appointment started late".
+_NEGATED_BEFORE = re.compile(r"(?:\b(?:not|never|no)\b|n't)(?:\s+(?:a\s+single|once|even|just|ever|one))?"
+                             r"(?:\s+[\w']+){0,2}\s+$", re.IGNORECASE)
+UNMET_SERVICE_WEIGHT = -0.5  # a sentence saying the practice did not do its job, in neutral words
 ROLE_WEIGHT = {"complaint": 1.3, "verdict": 1.0, "other": 0.7, "story": 0.5}
 _WORD = re.compile(r"[\w']+")
 _NO_SPACE_SCRIPTS = frozenset({"ko", "zh", "ja"})
@@ -36,6 +42,9 @@ class _Cues:
     symptoms: frozenset[str]
     care_targets: frozenset[str]
     ongoing: frozenset[str]
+    negators: frozenset[str]
+    service_objects: frozenset[str]
+    unmet_exceptions: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -49,6 +58,9 @@ def _cues() -> _Cues:
         symptoms=frozenset(raw["symptoms"]),
         care_targets=frozenset(raw["care_targets"]),
         ongoing=frozenset(raw["ongoing"]),
+        negators=frozenset(raw["unmet_service"]["negators"]),
+        service_objects=frozenset(raw["unmet_service"]["service_objects"]),
+        unmet_exceptions=frozenset(raw["unmet_service"]["exceptions"]),
     )
 
 
@@ -63,7 +75,11 @@ def _domain_valences(lows: list[str], valences: tuple[float, ...], first: int, l
                      ) -> tuple[float, ...] | None:
     """One sentence's token valences as this domain reads them; None when they are VADER's own."""
     silent, added = _lexicon()
-    ongoing = not _cues().ongoing.isdisjoint(lows[first:last])  # "my knee still hurts" stays negative
+    span = lows[first:last]
+    crossing = any(vader.negated(lows[j]) for j in range(max(0, first - 3), first))
+    if not crossing and silent.isdisjoint(span) and added.keys().isdisjoint(span):
+        return None  # most sentences: nothing for the domain to change
+    ongoing = not _cues().ongoing.isdisjoint(span)  # "my knee still hurts" stays negative
     out = list(valences)
     for i in range(first, last):
         low = lows[i]
@@ -84,21 +100,26 @@ def _domain_valences(lows: list[str], valences: tuple[float, ...], first: int, l
 
 
 @lru_cache(maxsize=1)
-def _cue_index() -> dict[str, tuple[frozenset[int], frozenset[int]]]:
-    """Trigger word → (indexes of complaint cues, indexes of praise cues) it can set off."""
+def _cue_index() -> tuple[dict[str, tuple[frozenset[int], frozenset[int]]], frozenset[int], frozenset[int]]:
+    """Trigger word → (indexes of complaint cues, of praise cues) it can set off; and the cues
+    without trigger words, always tried."""
     index: dict[str, tuple[set[int], set[int]]] = {}
+    always: tuple[set[int], set[int]] = (set(), set())
     for kind, cues in enumerate((_cues().complaint, _cues().praise)):
         for n, cue in enumerate(cues):
+            if not cue.any:
+                always[kind].add(n)
             for word in cue.any:
                 index.setdefault(word, (set(), set()))[kind].add(n)
-    return {w: (frozenset(c), frozenset(p)) for w, (c, p) in index.items()}
+    return ({w: (frozenset(c), frozenset(p)) for w, (c, p) in index.items()},
+            frozenset(always[0]), frozenset(always[1]))
 
 
 def _cues_for(words: set[str]) -> tuple[list[Cue], list[Cue]]:
-    """The complaint and praise cues a text's words make possible, in their file order."""
-    cues, index = _cues(), _cue_index()
-    complaint, praise = {n for n, c in enumerate(cues.complaint) if not c.any}, \
-        {n for n, c in enumerate(cues.praise) if not c.any}
+    """The complaint and praise cues a sentence's words make possible, in their file order."""
+    cues = _cues()
+    index, always_complaint, always_praise = _cue_index()
+    complaint, praise = set(always_complaint), set(always_praise)
     for word in words & index.keys():
         c, p = index[word]
         complaint |= c
@@ -111,13 +132,24 @@ def _clamp(x: float) -> float:
     return max(-1.0, min(1.0, x))
 
 
-def _sentence(text: str, compound: float, complaints: list[Cue], praises: list[Cue]) -> tuple[str, float]:
+def _sentence(text: str, compound: float) -> tuple[str, float]:
     """The role of one sentence and its domain-adjusted score, given the cues the whole text allows."""
     cues = _cues()
     words = set(_WORD.findall(text.lower()))
-    complaint = sum(c.weight for c in complaints if c.applies(words) and c.pattern.search(text))
-    praise = sum(c.weight for c in praises if c.applies(words) and c.pattern.search(text))
+    complaints, praises = _cues_for(words)  # only the cues this sentence's words can set off
+    complaint = praise = 0.0
+    for cue in complaints:
+        match = cue.pattern.search(text)
+        if match is None:
+            continue
+        if _NEGATED_BEFORE.search(text[max(0, match.start() - 30):match.start()]):
+            praise -= cue.weight * NEGATED_COMPLAINT_SHARE  # "not a single appointment started late"
+        else:
+            complaint += cue.weight
+    praise += sum(c.weight for c in praises if c.pattern.search(text))
     cared_for = not cues.care_targets.isdisjoint(words)
+    if complaint == 0 and praise == 0 and compound <= 0 and _unmet_service(words, cared_for):
+        complaint = UNMET_SERVICE_WEIGHT
     if complaint < 0:
         role = "complaint"
     elif (compound < 0 and not cared_for and cues.ongoing.isdisjoint(words)
@@ -135,6 +167,17 @@ def _sentence(text: str, compound: float, complaints: list[Cue], praises: list[C
     else:
         base = compound
     return role, round(_clamp(base + complaint + praise), 4)
+
+
+def _unmet_service(words: set[str], cared_for: bool) -> bool:
+    """A negated service with no judgement words: "no one would explain why", "didn't even look".
+
+    Complaints often state what the practice did not do, in words VADER reads as neutral. Praise
+    says the same shape about other providers ("nobody else could") or about a worry that did not
+    come true ("never made me wait"), so those words keep the sentence out."""
+    cues = _cues()
+    return (cared_for or not cues.service_objects.isdisjoint(words)) \
+        and not cues.negators.isdisjoint(words) and cues.unmet_exceptions.isdisjoint(words)
 
 
 def _label(score: float) -> str:
@@ -189,9 +232,6 @@ def analyze_sentiment(text: str, *, language: str = "en", is_spam: bool = False,
     token = 0
     spans = sentence_spans(plain)
     lows = vpass.lows
-    # Cues whose trigger words are nowhere in the text need not be tried sentence by sentence.
-    text_words = set(_WORD.findall(plain.lower()))
-    complaints, praises = _cues_for(text_words)
     for n, (start, end) in enumerate(spans):
         while token < len(vpass.spans) and vpass.spans[token][0] < start:
             token += 1
@@ -202,7 +242,7 @@ def analyze_sentiment(text: str, *, language: str = "en", is_spam: bool = False,
         adjusted = _domain_valences(lows, vpass.valences, first, token)
         domain = compound if adjusted is None else vader.score_slice(vpass, plain, first, token, start, end,
                                                                      valences=adjusted)
-        role, score = _sentence(plain[start:end], domain, complaints, praises)
+        role, score = _sentence(plain[start:end], domain)
         sentences.append(SentenceScore(start=start, end=end, compound=compound,
                                        label=_sentence_label(score), role=role, score=score))
         # The closing sentence is usually the verdict on the care.

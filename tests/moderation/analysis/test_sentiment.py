@@ -24,6 +24,9 @@ POSITIVE = [
     "Marcus is phenomenal. He figured out in one session what three other places missed.",
     # a "never" ending one sentence must not negate the next
     "Had a lumbar fusion last year and thought I would never golf again. Played 18 holes last weekend!",
+    # a complaint cue under a negation is praise
+    "Not a single appointment started late in three months.",
+    "They didn't rush me out the door like my last place did. Every question got a real answer.",
 ]
 NEGATIVE = [
     "Waited 50 minutes for my appointment and nobody apologized. The therapist barely looked at me. Never again.",
@@ -35,6 +38,10 @@ NEGATIVE = [
     "The exercises were fine but nobody seemed to care whether I improved. Sessions felt like a conveyor belt.",
     "The facility is outdated and cramped, and the therapists seem overworked.",
     "My knee still hurts after eight weeks of this.",
+    # the practice did not do its job, in words VADER reads as neutral
+    "After my first visit I was in more pain than before and no one would explain why.",
+    "The therapist didn't remember anything from my last visit and had to start over every time.",
+    "They told me my insurance covered it. It didn't, and now I owe $2,000.",
 ]
 
 
