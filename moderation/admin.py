@@ -127,6 +127,10 @@ class TestimonialAdmin(admin.ModelAdmin):
                    "groupings": list(selectors.GROUPINGS), "rows": selectors.approval_rates(by=by)}
         return TemplateResponse(request, "admin/reviews/testimonial/report.html", context)
 
+    def get_search_results(self, request, queryset, search_term):
+        # PostgreSQL refuses NUL bytes with an error; nobody searches for one on purpose.
+        return super().get_search_results(request, queryset, search_term.replace("\x00", ""))
+
     def has_moderate_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("reviews.moderate_testimonial")
 

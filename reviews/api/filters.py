@@ -1,6 +1,8 @@
 """Filters of the public feed; an unknown value is a 400 with a message, never an empty 200 or a 500."""
 from __future__ import annotations
 
+import re
+
 import django_filters
 from django.db.models import QuerySet
 from rest_framework.exceptions import ValidationError
@@ -8,10 +10,16 @@ from rest_framework.exceptions import ValidationError
 from reviews.models import Location, Tag, Testimonial, Therapist
 
 
+_SLUG = re.compile(r"[-a-zA-Z0-9_]{1,80}")
+
+
 def _known_slugs(model, raw: str, *, field: str, what: str) -> list[str]:
     slugs = [s.strip() for s in raw.split(",") if s.strip()]
     if not slugs:
         raise ValidationError({field: [f"Give at least one {what} slug."]})
+    malformed = [s for s in slugs if not _SLUG.fullmatch(s)]
+    if malformed:  # never sent to the database (PostgreSQL refuses NUL bytes with an error)
+        raise ValidationError({field: [f"Not a {what} slug: {', '.join(m[:40] for m in malformed)!r}."]})
     known = set(model.objects.filter(slug__in=slugs).values_list("slug", flat=True))
     unknown = [s for s in slugs if s not in known]
     if unknown:

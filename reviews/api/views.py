@@ -21,6 +21,8 @@ from .serializers import LocationSerializer, TestimonialSerializer, TherapistSer
 
 logger = logging.getLogger(__name__)
 
+SLUG_PATTERN = r"[-a-zA-Z0-9_]+"
+
 
 class FeedCacheMixin:
     """Caches list pages under the feed's version, which every change of publication bumps.
@@ -107,6 +109,7 @@ class LocationViewSet(FeedCacheMixin, viewsets.ReadOnlyModelViewSet):
 
     serializer_class = LocationSerializer
     lookup_field = "slug"
+    lookup_value_regex = SLUG_PATTERN  # anything else is a 404 before it reaches the database
     pagination_class = ListPagination
 
     def get_queryset(self) -> QuerySet[Location]:
@@ -119,6 +122,7 @@ class TherapistViewSet(FeedCacheMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = TherapistSerializer
     filterset_class = TherapistFilter
     lookup_field = "slug"
+    lookup_value_regex = SLUG_PATTERN
     pagination_class = ListPagination
 
     def get_queryset(self) -> QuerySet[Therapist]:

@@ -32,7 +32,7 @@ def test_the_queue_opens_on_testimonials_in_review_with_their_flags(admin_client
     assert "Still pending analysis" in admin_client.get(CHANGELIST + "?status__exact=all").content.decode()
 
 
-@pytest.mark.parametrize("query", ["?flag=pii_phone", "?rating__exact=5", "?sentiment=positive", "?q=knee",
+@pytest.mark.parametrize("query", ["?flag=pii_phone", "?rating__exact=5", "?sentiment=positive", "?q=knee", "?q=%00",
                                    "?status__exact=approved", "?flag=none"])
 def test_the_queue_filters_never_fail(admin_client, query):
     in_review()

@@ -122,6 +122,8 @@ def test_published_after_filters_by_publication_time(client, feed):
     ("?tag=no-such-tag", "tag"),
     ("?published_after=yesterday", "published_after"),
     ("?cursor=not-a-cursor", "cursor"),
+    ("?location=%00", "location"),
+    ("?tag=" + "x" * 500, "tag"),
 ])
 def test_unknown_filter_values_give_400_with_a_message(client, feed, query, field):
     response = client.get(f"/api/v1/testimonials/{query}")
@@ -232,3 +234,13 @@ def test_cached_feed_pages_are_invalidated_by_any_change_of_publication(client, 
 def test_every_tag_of_the_vocabulary_can_be_filtered_on_before_any_testimonial_has_it(client):
     response = client.get("/api/v1/testimonials/?tag=foot-drop")
     assert response.status_code == 200 and response.json()["results"] == []
+
+
+@pytest.mark.parametrize("path", ["/api/v1/locations/%00/", "/api/v1/therapists/a%00b/", "/api/v1/locations/no such/",
+                                  "/api/v1/testimonials/99999999999999999999999/", "/api/v1/testimonials/abc/"])
+def test_malformed_ids_and_slugs_are_404_not_500(client, path):
+    assert client.get(path).status_code == 404
+
+
+def test_a_nul_byte_in_the_therapists_filter_is_a_400(client):
+    assert client.get("/api/v1/therapists/?location=%00").status_code == 400
