@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -16,7 +15,7 @@ from .tokens import withdrawal_token
 def confirmation_send(*, testimonial: Testimonial) -> bool:
     """Send the confirmation email once; False if another worker already sent it."""
     # Claim the row first, so a redelivered task cannot send a second copy.
-    claimed = Testimonial.objects.filter(Q(pk=testimonial.pk), Q(confirmation_sent_at__isnull=True)).update(
+    claimed = Testimonial.objects.filter(pk=testimonial.pk, confirmation_sent_at__isnull=True).update(
         confirmation_sent_at=timezone.now()
     )
     if not claimed:

@@ -190,9 +190,7 @@ def testimonial_analyze(*, testimonial: Testimonial) -> Analysis:
                  start=f.start, end=f.end)
             for f in {(f.code, f.start, f.end): f for f in flags}.values()
         )
-        tags = [Tag.objects.get_or_create(slug=slug, defaults={"name": slug.replace("-", " ").title()})[0]
-                for slug in tag_slugs]
-        testimonial.tags.set(tags)
+        testimonial.tags.set(tags_ensure(slugs=tag_slugs))
         Testimonial.objects.filter(pk=testimonial.pk).update(fingerprint=result.fingerprint,
                                                                language=result.language)
         if testimonial.status == S.APPROVED:  # a rescore may change the tags the feed filters on
@@ -204,6 +202,19 @@ def testimonial_analyze(*, testimonial: Testimonial) -> Analysis:
             except TransitionConflict:
                 pass  # another delivery of the same task moved it first: same end state
     return stored
+
+
+def tags_ensure(*, slugs: list[str]) -> list[Tag]:
+    """The Tag rows for `slugs`, creating any missing one under its vocabulary name."""
+    from .analysis import tag_vocabulary
+
+    existing = {tag.slug: tag for tag in Tag.objects.filter(slug__in=slugs)}
+    names = tag_vocabulary()
+    missing = [Tag(slug=slug, name=names.get(slug, slug)) for slug in slugs if slug not in existing]
+    if missing:
+        Tag.objects.bulk_create(missing, ignore_conflicts=True)  # a concurrent worker may add one too
+        existing = {tag.slug: tag for tag in Tag.objects.filter(slug__in=slugs)}
+    return [existing[slug] for slug in slugs]
 
 
 _practice_cache: tuple[float, AnalysisContext] | None = None

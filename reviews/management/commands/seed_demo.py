@@ -31,7 +31,7 @@ NICKNAMES = {"Brianna": ["Bri"], "Robert": ["Rob", "Bob"], "Stephanie": ["Steph"
              "Daniel": ["Dan"], "Anthony": ["Tony"], "Nicole": ["Nikki"]}
 STAFF = [("Denise", "Carter", "Billing"), ("Dana", "Hancock", "Front desk"), ("Maria", "Alvarez", "Front desk")]
 
-# (status, rating, words, condition); the first two are from the practice's own condition page.
+# (status[:rejection reason], rating, words, condition); the first two are from the practice's own condition page.
 TESTIMONIALS = [
     ("approved", 5, "I was treated for occipital neuralgia and posture issues. Aside from performing wonderful "
      "treatment, everybody there is super friendly and accommodating. Bri is a knowledgeable and experienced "
@@ -67,9 +67,9 @@ TESTIMONIALS = [
      "hip replacement"),
     ("pending", 4, "Plantar fasciitis is finally under control thanks to the stretching program.",
      "plantar fasciitis"),
-    ("rejected", 5, "Visit cheap-supplements-online.example for the best joint pills!!! Discount code PT50",
+    ("rejected:spam", 5, "Visit cheap-supplements-online.example for the best joint pills!!! Discount code PT50",
      ""),
-    ("rejected", 1, "This place is a total joke and the therapist is an idiot, I hope they close down.", ""),
+    ("rejected:abusive", 1, "This place is a total joke and the therapist is an idiot, I hope they close down.", ""),
     ("withdrawn", 5, "Lovely people who helped my shoulder after surgery. I changed my mind about having this "
      "online, though.", "shoulder surgery"),
 ]
@@ -112,9 +112,8 @@ class Command(BaseCommand):
             moderation.testimonial_analyze(testimonial=testimonial)
             if status == "approved":
                 moderation.testimonial_approve(testimonial=testimonial, actor=None)
-            elif status == "rejected":
-                reason = "spam" if "cheap" in body else "abusive"
-                moderation.testimonial_reject(testimonial=testimonial, actor=None, reason=reason)
+            elif status.startswith("rejected:"):
+                moderation.testimonial_reject(testimonial=testimonial, actor=None, reason=status.split(":")[1])
         self.stdout.write(self.style.SUCCESS(
             f"Demo data ready: {len(locations)} clinics, {len(therapists)} therapists, "
             f"{created} new testimonials ({Testimonial.objects.count()} in all)."))
