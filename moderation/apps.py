@@ -7,7 +7,7 @@ from django.db.models.signals import post_migrate
 def tags_sync(sender=None, **kwargs) -> None:
     """Every tag of the analysis vocabulary exists, so a condition page can filter by it from day one."""
     from moderation.analysis import tag_vocabulary
-    from moderation.services import tags_ensure
+    from moderation.analysis_store import tags_ensure
 
     tags_ensure(slugs=list(tag_vocabulary()))
 

@@ -20,7 +20,7 @@ TRANSIENT = (OperationalError, ConnectionError, TimeoutError)
 @shared_task(autoretry_for=TRANSIENT, retry_backoff=True, max_retries=5)
 def analyze_testimonial_task(testimonial_id: int) -> None:
     """Analyse one testimonial and move it into the moderators' queue."""
-    from .services import testimonial_analyze
+    from .analysis_store import testimonial_analyze
 
     testimonial = Testimonial.objects.select_related("location").filter(pk=testimonial_id).first()
     if testimonial is None:
@@ -36,7 +36,7 @@ def analyze_testimonial_task(testimonial_id: int) -> None:
 @shared_task
 def sweep_pending_testimonials_task() -> int:
     """Re-enqueue analyses and confirmation emails that never ran (broker down, message lost)."""
-    from reviews.services import analysis_enqueue, confirmation_enqueue
+    from .queue import analysis_enqueue, confirmation_enqueue
 
     cutoff = timezone.now() - timedelta(minutes=settings.TESTIMONIAL_PENDING_SWEEP_MINUTES)
     pending = list(

@@ -1,17 +1,10 @@
 """Reads shared by the API, the admin and the tasks."""
 from __future__ import annotations
 
-import logging
-
-from django.core.cache import cache
 from django.db.models import Avg, Count, Q, QuerySet
 from django.utils import timezone
 
 from .models import Location, Testimonial, Therapist
-
-logger = logging.getLogger(__name__)
-
-FEED_VERSION_KEY = "feed:version"
 
 
 def published_q(prefix: str = "") -> Q:
@@ -56,22 +49,3 @@ def feed_counts() -> dict[str, int]:
     """How many testimonials were received (not withdrawn) and how many are published: an honest feed."""
     received = Testimonial.objects.exclude(status=Testimonial.Status.WITHDRAWN).count()
     return {"received_count": received, "published_count": Testimonial.objects.filter(published_q()).count()}
-
-
-def feed_cache_version() -> int:
-    try:
-        return cache.get_or_set(FEED_VERSION_KEY, 1, timeout=None) or 1
-    except Exception:
-        logger.warning("cache unavailable; feed served uncached")
-        return 0
-
-
-def feed_cache_bump() -> None:
-    """Invalidate every cached feed response (called after any change of publication)."""
-    try:
-        try:
-            cache.incr(FEED_VERSION_KEY)
-        except ValueError:  # no version stored yet
-            cache.set(FEED_VERSION_KEY, 2, timeout=None)
-    except Exception:
-        logger.warning("cache unavailable; could not bump the feed version")

@@ -1,7 +1,6 @@
 """Writes on the patient's side: a submission, stored safely before anything else happens."""
 from __future__ import annotations
 
-import logging
 import unicodedata
 from datetime import datetime
 
@@ -9,10 +8,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
+from moderation.queue import analysis_enqueue, confirmation_enqueue
+
 from .consent import CURRENT_VERSION, consent_expiry, consent_text
 from .models import Location, Testimonial, Therapist
-
-logger = logging.getLogger(__name__)
 
 
 def keyed_hash(value: str, *, purpose: str) -> str:
@@ -93,28 +92,3 @@ def testimonial_submit(
             raise
         return existing, False
     return testimonial, True
-
-
-def analysis_enqueue(*, testimonial_id: int) -> bool:
-    """Nudge the worker; if the broker is down, log it and let the pending sweep pick the row up."""
-    from moderation.tasks import analyze_testimonial_task
-
-    return enqueue(analyze_testimonial_task, testimonial_id)
-
-
-def confirmation_enqueue(*, testimonial_id: int) -> bool:
-    """Queue the patient's confirmation email; a broker outage is logged, never raised."""
-    from moderation.tasks import send_confirmation_email_task
-
-    return enqueue(send_confirmation_email_task, testimonial_id)
-
-
-def enqueue(task, testimonial_id: int, *args) -> bool:
-    """Send a task; a broker outage is logged, never raised (the database row is the truth)."""
-    try:
-        # retry=False: with the broker down, fail fast instead of holding the request.
-        task.apply_async(args=[testimonial_id, *args], retry=False)
-    except Exception:  # any broker or connection error
-        logger.warning("could not enqueue %s for testimonial %s", task.name, testimonial_id, exc_info=True)
-        return False
-    return True

@@ -9,9 +9,9 @@ from .duplicates import duplicate_flag, fingerprint
 from .pipeline import analyze
 from .tags import tag_vocabulary
 from .results import (
-    Analysis,
+    AnalysisResult,
     AnalysisContext,
-    Flag,
+    FlagHit,
     OutcomeClaim,
     SentenceScore,
     Sentiment,
@@ -24,9 +24,9 @@ ANALYZER_VERSION = "2026.7"
 
 __all__ = [
     "ANALYZER_VERSION",
-    "Analysis",
+    "AnalysisResult",
     "AnalysisContext",
-    "Flag",
+    "FlagHit",
     "OutcomeClaim",
     "SentenceScore",
     "Sentiment",

@@ -7,7 +7,7 @@ from functools import lru_cache
 import phonenumbers
 
 from ._data import load_lines
-from .results import Flag
+from .results import FlagHit
 
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}(?![\w-])")
 # "dave dot russo at example dot com", "jane(at)example(dot)org": the domain must end in a TLD word.
@@ -47,9 +47,9 @@ def email_spans(text: str) -> list[tuple[int, int]]:
     return sorted(spans)
 
 
-def email_flags(text: str, spans: list[tuple[int, int]]) -> list[Flag]:
+def email_flags(text: str, spans: list[tuple[int, int]]) -> list[FlagHit]:
     """pii_email for each address."""
-    return [Flag("pii_email", "high", "Contains an email address.", s, e) for s, e in spans]
+    return [FlagHit("pii_email", "high", "Contains an email address.", s, e) for s, e in spans]
 
 
 # A number right after a reference label ("claim #4455667788", "policy no. 123 456 7890") is an
@@ -59,18 +59,18 @@ _REFERENCE_LABEL = re.compile(
     r"auth|npi|mrn|group|case)\s*(?:#|no\.?|number|num\.?)?\s*:?|#)\s*$", re.IGNORECASE)
 
 
-def phone_flags(text: str) -> list[Flag]:
+def phone_flags(text: str) -> list[FlagHit]:
     """pii_phone for each valid US (or international) phone number."""
     if not _DIGITS7.search(text):
         return []
     return [
-        Flag("pii_phone", "high", "Contains a phone number.", m.start, m.end)
+        FlagHit("pii_phone", "high", "Contains a phone number.", m.start, m.end)
         for m in phonenumbers.PhoneNumberMatcher(text, "US")
         if not _REFERENCE_LABEL.search(text, max(0, m.start - 40), m.start)
     ]
 
 
-def link_flags(text: str, emails: list[tuple[int, int]]) -> list[Flag]:
+def link_flags(text: str, emails: list[tuple[int, int]]) -> list[FlagHit]:
     """link for URLs and bare domains; an email address alone is not a link."""
     spans: list[tuple[int, int]] = []
     lowered = text.lower()
@@ -80,7 +80,7 @@ def link_flags(text: str, emails: list[tuple[int, int]]) -> list[Flag]:
         span = (m.start(), m.end() - (len(m.group()) - len(m.group().rstrip(_TRAILING))))
         if not _overlaps(span, spans) and not _overlaps(span, emails):
             spans.append(span)
-    return [Flag("link", "medium", "Contains a link or web address.", s, e) for s, e in sorted(spans)]
+    return [FlagHit("link", "medium", "Contains a link or web address.", s, e) for s, e in sorted(spans)]
 
 
 def _overlaps(span: tuple[int, int], others: list[tuple[int, int]]) -> bool:

@@ -5,7 +5,7 @@ import hashlib
 import re
 import unicodedata
 
-from .results import Flag
+from .results import FlagHit
 
 _NOT_WORD = re.compile(r"[\W_]+")
 
@@ -17,6 +17,6 @@ def fingerprint(text: str) -> str:
     return hashlib.sha256(normal.encode("utf-8")).hexdigest()
 
 
-def duplicate_flag() -> Flag:
+def duplicate_flag() -> FlagHit:
     """The duplicate flag; the service adds it after finding the same fingerprint in the database."""
-    return Flag("duplicate", "medium", "Same text as another testimonial.")
+    return FlagHit("duplicate", "medium", "Same text as another testimonial.")

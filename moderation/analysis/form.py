@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from .results import Flag
+from .results import FlagHit
 
 MIN_CHARS = 20  # "Bri rocks 💪", "GREAT PT!!", "ok": nothing for a reader to learn
 SHOUTING_SHARE = 0.7  # share of words written in capitals
@@ -11,17 +11,17 @@ SHOUTING_MIN_WORDS = 5  # a few capitalised acronyms (ACL, PT, NJ) are not shout
 _WORD = re.compile(r"[^\W\d_]{2,}")
 
 
-def too_short_flag(text: str) -> Flag | None:
+def too_short_flag(text: str) -> FlagHit | None:
     """too_short under MIN_CHARS characters of content."""
     if len(text.strip()) >= MIN_CHARS:
         return None
-    return Flag("too_short", "low", f"Very short (under {MIN_CHARS} characters).")
+    return FlagHit("too_short", "low", f"Very short (under {MIN_CHARS} characters).")
 
 
-def shouting_flag(text: str) -> Flag | None:
+def shouting_flag(text: str) -> FlagHit | None:
     """shouting when most words are in capitals."""
     words = _WORD.findall(text)
     caps = sum(1 for w in words if w.isupper())
     if len(text.strip()) < MIN_CHARS or caps < SHOUTING_MIN_WORDS or caps < SHOUTING_SHARE * len(words):
         return None
-    return Flag("shouting", "low", "Written mostly in capitals.")
+    return FlagHit("shouting", "low", "Written mostly in capitals.")

@@ -12,7 +12,7 @@ import threading
 from functools import lru_cache
 
 from ._data import load_json
-from .results import Flag
+from .results import FlagHit
 
 MIN_WORDS = 5  # never judge a text of only a few words ("Bri rocks", "GREAT PT!!")
 _WORDS = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
@@ -91,9 +91,9 @@ def detect_language(text: str) -> str:
     return code
 
 
-def non_english_flag(language: str) -> Flag | None:
+def non_english_flag(language: str) -> FlagHit | None:
     """non_english when the text is not in English."""
     if language == "en":
         return None
     name = _NAMES.get(language, language)
-    return Flag("non_english", "low", f"Not in English (looks like {name}).")
+    return FlagHit("non_english", "low", f"Not in English (looks like {name}).")

@@ -12,7 +12,7 @@ import re
 from functools import lru_cache
 
 from ._data import load_json, words_of
-from .results import AnalysisContext, Flag
+from .results import AnalysisContext, FlagHit
 from .text import is_mostly_lowercase
 
 _CAP = r"(?:[A-Z](?:[a-z]+|'[A-Z][a-z]+)(?:[A-Z][a-z]+)?(?:-[A-Z][a-z]+)?)"
@@ -63,7 +63,7 @@ def _trim(name: str, not_names: frozenset[str]) -> str | None:
     return " ".join(kept) if len(kept) >= 2 else None
 
 
-def name_flags(text: str, context: AnalysisContext) -> list[Flag]:
+def name_flags(text: str, context: AnalysisContext) -> list[FlagHit]:
     """pii_name flags with spans of the names."""
     patterns, not_names = _patterns()
     practice = _practice_names(context)
@@ -83,11 +83,11 @@ def name_flags(text: str, context: AnalysisContext) -> list[Flag]:
                 continue
             spans.append((start, start + len(name), "Contains a private person's full name."))
     spans.extend(_author_spans(text, context))
-    flags: list[Flag] = []
+    flags: list[FlagHit] = []
     for start, end, message in sorted(spans):
         if flags and start < flags[-1].end:
             continue
-        flags.append(Flag("pii_name", "high", message, start, end))
+        flags.append(FlagHit("pii_name", "high", message, start, end))
     return flags
 
 

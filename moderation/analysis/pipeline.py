@@ -1,4 +1,4 @@
-"""analyze(): every detector over one text, in a fixed order, into one Analysis."""
+"""analyze(): every detector over one text, in a fixed order, into one AnalysisResult."""
 from __future__ import annotations
 
 from .contact import email_flags, email_spans, link_flags, phone_flags
@@ -8,7 +8,7 @@ from .language import detect_language, non_english_flag
 from .names import name_flags
 from .outcomes import find_outcome_claims
 from .profanity import profanity_flags
-from .results import Analysis, AnalysisContext, Flag, Sentiment
+from .results import AnalysisResult, AnalysisContext, FlagHit, Sentiment
 from .sentiment import analyze_sentiment
 from .spam import spam_flag
 from .tags import find_tags
@@ -17,26 +17,26 @@ from .therapists import therapists_mentioned
 _EMPTY_CONTEXT = AnalysisContext()
 
 
-def _rating_mismatch(sentiment: Sentiment, rating: int | None) -> Flag | None:
+def _rating_mismatch(sentiment: Sentiment, rating: int | None) -> FlagHit | None:
     """rating_mismatch: positive words with 1–2 stars, or negative words with 4–5."""
     if rating is None:
         return None
     if sentiment.label == "positive" and rating <= 2:
-        return Flag("rating_mismatch", "medium", f"Positive words but {rating} star(s).")
+        return FlagHit("rating_mismatch", "medium", f"Positive words but {rating} star(s).")
     if sentiment.label == "negative" and rating >= 4:
-        return Flag("rating_mismatch", "medium", f"Negative words but {rating} stars.")
+        return FlagHit("rating_mismatch", "medium", f"Negative words but {rating} stars.")
     return None
 
 
-def _sort_key(flag: Flag) -> tuple[int, str, int]:
+def _sort_key(flag: FlagHit) -> tuple[int, str, int]:
     """Flags without a span first, then by start; ties by code."""
     return (-1 if flag.start is None else flag.start, flag.code, -1 if flag.end is None else flag.end)
 
 
-def analyze(text: str, *, rating: int | None = None, context: AnalysisContext | None = None) -> Analysis:
+def analyze(text: str, *, rating: int | None = None, context: AnalysisContext | None = None) -> AnalysisResult:
     """The full analysis of a testimonial; deterministic, no I/O beyond the data files."""
     context = context or _EMPTY_CONTEXT
-    flags: list[Flag | None] = []
+    flags: list[FlagHit | None] = []
     emails = email_spans(text)
     flags += email_flags(text, emails)
     flags += phone_flags(text)
@@ -52,12 +52,12 @@ def analyze(text: str, *, rating: int | None = None, context: AnalysisContext | 
         non_english_flag(language),
         too_short_flag(text),
         shouting_flag(text),
-        Flag("negative_sentiment", "low", "The words read as negative (not by itself a reason to reject).")
+        FlagHit("negative_sentiment", "low", "The words read as negative (not by itself a reason to reject).")
         if sentiment.label == "negative" else None,
         _rating_mismatch(sentiment, rating),
     ]
     ordered = tuple(sorted({f for f in flags if f is not None}, key=_sort_key))
-    return Analysis(
+    return AnalysisResult(
         sentiment=sentiment,
         flags=ordered,
         tags=find_tags(text),

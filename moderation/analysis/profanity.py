@@ -10,7 +10,7 @@ import re
 from functools import lru_cache
 
 from ._data import load_lines
-from .results import Flag
+from .results import FlagHit
 
 _LEET = {"a": "@4", "b": "8", "e": "3", "g": "9", "i": "1!|l", "l": "1|", "o": "0", "s": "$5",
          "t": "7+", "u": "v"}
@@ -41,7 +41,7 @@ def _matcher() -> re.Pattern[str]:
     return re.compile(r"(?<![A-Za-z0-9])(?:" + "|".join(groups) + r")(?![A-Za-z0-9])")
 
 
-def profanity_flags(text: str) -> list[Flag]:
+def profanity_flags(text: str) -> list[FlagHit]:
     """A profanity flag for each strong swear word, however spelled."""
     flags = []
     for m in _matcher().finditer(text):
@@ -49,5 +49,5 @@ def profanity_flags(text: str) -> list[Flag]:
         # A run of marks ("**", "$$$") is not a word: it needs a leading letter or two letters.
         if not word[0].isalpha() and sum(c.isalpha() for c in word) < 2:
             continue
-        flags.append(Flag("profanity", "medium", "Contains profanity.", m.start(), m.end()))
+        flags.append(FlagHit("profanity", "medium", "Contains profanity.", m.start(), m.end()))
     return flags

@@ -28,7 +28,7 @@ class AnalysisContext:
 
 
 @dataclass(frozen=True)
-class Flag:
+class FlagHit:
     """One problem found in a text; start/end are offsets into the original text."""
 
     code: str
@@ -90,11 +90,11 @@ class OutcomeClaim:
 
 
 @dataclass(frozen=True)
-class Analysis:
+class AnalysisResult:
     """Everything the analysis found about one text."""
 
     sentiment: Sentiment
-    flags: tuple[Flag, ...]
+    flags: tuple[FlagHit, ...]
     tags: tuple[str, ...]
     therapists_mentioned: tuple[str, ...]
     language: str

@@ -4,7 +4,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from ._data import Cue, load_json, words_of
-from .results import Flag
+from .results import FlagHit
 
 
 @lru_cache(maxsize=1)
@@ -23,8 +23,8 @@ def spam_score(text: str, *, has_link: bool) -> float:
     return score + link_weight if score and has_link else score
 
 
-def spam_flag(text: str, *, has_link: bool) -> Flag | None:
+def spam_flag(text: str, *, has_link: bool) -> FlagHit | None:
     """spam when the cues add up to the threshold."""
     if spam_score(text, has_link=has_link) < _cues()[1]:
         return None
-    return Flag("spam", "high", "Looks like spam or advertising.")
+    return FlagHit("spam", "high", "Looks like spam or advertising.")

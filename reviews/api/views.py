@@ -13,7 +13,7 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 
-from reviews import selectors
+from reviews import feed_cache, selectors
 from reviews.models import Location, Testimonial, Therapist
 
 from .filters import TestimonialFilter, TherapistFilter
@@ -32,7 +32,7 @@ class FeedCacheMixin:
 
     def list(self, request, *args, **kwargs) -> Response:
         seconds = settings.FEED_CACHE_SECONDS
-        version = selectors.feed_cache_version() if seconds else 0
+        version = feed_cache.feed_cache_version() if seconds else 0
         if not version:
             return super().list(request, *args, **kwargs)
         digest = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()

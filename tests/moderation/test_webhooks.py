@@ -9,7 +9,7 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 
-from moderation import services
+from moderation import publication, services
 from moderation.webhooks import webhook_signature
 from reviews.models import Testimonial
 from tests.conftest import running_worker
@@ -76,7 +76,7 @@ def test_approving_and_withdrawing_notify_the_site_with_a_signed_post(marketing_
     ("pending", "withdrawn", None),
 ])
 def test_only_moves_the_public_can_see_are_announced(current, to, event):
-    assert services.publication_event(current=current, to=to) == event
+    assert publication.publication_event(current=current, to=to) == event
 
 
 def test_a_forged_signature_does_not_verify():

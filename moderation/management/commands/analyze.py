@@ -60,7 +60,7 @@ class Command(BaseCommand):
 
     def _context(self):
         """The practice's therapists, staff and clinics from the database, when there is one."""
-        from moderation.services import practice_context
+        from moderation.analysis_store import practice_context
 
         try:
             return practice_context()

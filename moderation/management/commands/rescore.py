@@ -17,7 +17,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, all: bool, batch_size: int, **options) -> None:
         from moderation.analysis import ANALYZER_VERSION
-        from moderation.services import practice_context, testimonial_analyze
+        from moderation.analysis_store import practice_context, testimonial_analyze
 
         queryset = Testimonial.objects.exclude(status=Testimonial.Status.WITHDRAWN)
         if not all:

@@ -1,0 +1,27 @@
+"""What follows a change the public may see: the feed cache is bumped and the marketing site told."""
+from __future__ import annotations
+
+from django.conf import settings
+
+from reviews.feed_cache import feed_cache_bump
+from reviews.models import Testimonial
+
+from .queue import webhook_enqueue
+
+S = Testimonial.Status
+
+
+def publication_event(*, current: str, to: str) -> str | None:
+    """The webhook event a move means for the public, or None when the public cannot see it."""
+    if to == S.APPROVED:
+        return "testimonial.published"
+    if current == S.APPROVED:
+        return "testimonial.unpublished"
+    return None
+
+
+def publication_changed(*, testimonial_id: int, event: str | None = None) -> None:
+    """After a change the public may see: purge the feed's cache and, for `event`, notify the site."""
+    feed_cache_bump()
+    if event and settings.MARKETING_WEBHOOK_URL:
+        webhook_enqueue(testimonial_id=testimonial_id, event=event)
