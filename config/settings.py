@@ -280,6 +280,11 @@ if MARKETING_WEBHOOK_URL and not MARKETING_WEBHOOK_SECRET:
     raise ImproperlyConfigured("MARKETING_WEBHOOK_URL needs MARKETING_WEBHOOK_SECRET to sign its requests")
 # Years the patient's authorization stays valid (printed in the consent text).
 CONSENT_VALID_YEARS = env_int("CONSENT_VALID_YEARS", 3)
+# Where a patient revokes the authorization in writing (named in the authorization, the form and the emails).
+PRIVACY_CONTACT = os.environ.get(
+    "PRIVACY_CONTACT",
+    "Privacy Officer, Twin Boro Physical Therapy, privacy@" + DEFAULT_FROM_EMAIL.rpartition("@")[2],
+)
 
 # ---------------------------------------------------------------------------- logging
 LOGGING = {

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
@@ -24,13 +25,16 @@ def testimonial_withdraw_view(request: HttpRequest, token: str) -> HttpResponse:
     )
     if testimonial is None:
         return render(request, "moderation/withdraw_invalid.html", status=404)
-    already = testimonial.status == Testimonial.Status.WITHDRAWN
-    if request.method == "POST" and not already:
+    if request.method == "POST" and testimonial.status != Testimonial.Status.WITHDRAWN:
         try:
             testimonial_withdraw(testimonial=testimonial)
+            logger.info("testimonial %s withdrawn by the patient", testimonial.pk)
         except TransitionError:
-            testimonial.refresh_from_db()  # withdrawn meanwhile by another click: same outcome
-        logger.info("testimonial %s withdrawn by the patient", testimonial.pk)
+            logger.warning("withdrawal of testimonial %s was not recorded at once", testimonial.pk, exc_info=True)
+        testimonial.refresh_from_db()
+    if testimonial.status == Testimonial.Status.WITHDRAWN:
+        # Only the row's real state says "withdrawn": never a page that claims more than happened.
         return render(request, "moderation/withdraw_done.html", {"testimonial": testimonial})
-    template = "moderation/withdraw_done.html" if already else "moderation/withdraw_confirm.html"
-    return render(request, template, {"testimonial": testimonial})
+    context = {"testimonial": testimonial, "privacy_contact": settings.PRIVACY_CONTACT,
+               "failed": request.method == "POST"}
+    return render(request, "moderation/withdraw_confirm.html", context, status=409 if context["failed"] else 200)

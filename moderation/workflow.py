@@ -1,5 +1,5 @@
 """The moderation state machine: one table of allowed moves and one function that makes them; the
-named actions are one-liners over it."""
+named actions are thin wrappers over it. Every move acts from the state the caller saw."""
 from __future__ import annotations
 
 from typing import Any
@@ -10,19 +10,22 @@ from django.utils import timezone
 
 from reviews.models import Testimonial
 
-from .models import RejectionReason, TransitionEvent
+from .models import Flag, RejectionReason, TransitionEvent
 from .publication import publication_changed, publication_event
 
 S = Testimonial.Status
 
 # from → the states it may move to. Withdrawn is terminal.
 ALLOWED: dict[str, frozenset[str]] = {
-    S.PENDING: frozenset({S.IN_REVIEW, S.WITHDRAWN}),
+    S.PENDING: frozenset({S.IN_REVIEW, S.REJECTED, S.WITHDRAWN}),  # pending → rejected: a bot, on arrival
     S.IN_REVIEW: frozenset({S.APPROVED, S.REJECTED, S.WITHDRAWN}),
     S.APPROVED: frozenset({S.REJECTED, S.WITHDRAWN}),  # approved → rejected is a takedown
     S.REJECTED: frozenset({S.IN_REVIEW, S.WITHDRAWN}),  # rejected → in_review reopens it
     S.WITHDRAWN: frozenset(),
 }
+# A withdrawal retries from the fresh state; each retry means someone else moved the row meanwhile,
+# so this bound is only reached if the row is being moved in a tight loop.
+WITHDRAW_ATTEMPTS = 20
 
 
 class TransitionError(ValueError):
@@ -30,7 +33,27 @@ class TransitionError(ValueError):
 
 
 class TransitionConflict(TransitionError):
-    """Someone else changed the testimonial first."""
+    """Someone else changed the testimonial after the caller saw it."""
+
+
+class AuthorizationExpired(TransitionError):
+    """The patient's authorization has expired: the testimonial may not be published."""
+
+
+class UnresolvedFlags(TransitionError):
+    """High-severity flags (personal data, spam) are unresolved and the moderator did not confirm."""
+
+
+def _label(status: str | None) -> str:
+    return Testimonial.Status(status).label.lower() if status else "deleted"
+
+
+def _conflict(testimonial_id: int) -> TransitionConflict:
+    fresh = Testimonial.objects.filter(pk=testimonial_id).values_list("status", flat=True).first()
+    return TransitionConflict(
+        f"Testimonial #{testimonial_id} was changed by someone else meanwhile (now {_label(fresh)}); "
+        "nothing was done. Reload the page to see its current state."
+    )
 
 
 def testimonial_transition(
@@ -40,13 +63,16 @@ def testimonial_transition(
     actor: AbstractBaseUser | None,
     reason: str = "",
     note: str = "",
+    expected_status: str | None = None,
 ) -> Testimonial:
-    """Move `testimonial` to `to` if allowed, as a compare-and-swap, recording the event."""
-    current = testimonial.status
-    if to not in ALLOWED.get(current, ()):
+    """Move `testimonial` from `expected_status` (default: its status as loaded) to `to`, as a
+    compare-and-swap, recording the event; a row that moved meanwhile raises TransitionConflict."""
+    current = expected_status or testimonial.status
+    if current not in ALLOWED:
+        raise TransitionError(f"{current!r} is not a testimonial state.")
+    if to not in ALLOWED[current]:
         raise TransitionError(
-            f"Testimonial #{testimonial.pk} is {Testimonial.Status(current).label.lower()}; "
-            f"it cannot become {Testimonial.Status(to).label.lower()}."
+            f"Testimonial #{testimonial.pk} is {_label(current)}; it cannot become {_label(to)}."
         )
     if to == S.REJECTED and reason not in RejectionReason.values:
         raise TransitionError("A rejection needs a reason from the list of content grounds.")
@@ -57,15 +83,11 @@ def testimonial_transition(
     elif current == S.APPROVED:
         changes["published_at"] = None
     with transaction.atomic():
-        # Compare-and-swap: only moves the row if nobody moved it since we read it.
+        # Compare-and-swap on the state the caller saw: a decision taken on a stale page never
+        # turns into another move (a reject after a colleague's approval is not a takedown).
         updated = Testimonial.objects.filter(pk=testimonial.pk, status=current).update(**changes)
         if updated == 0:
-            fresh = Testimonial.objects.filter(pk=testimonial.pk).values_list("status", flat=True).first()
-            state = Testimonial.Status(fresh).label.lower() if fresh else "deleted"
-            raise TransitionConflict(
-                f"Testimonial #{testimonial.pk} was changed by someone else meanwhile (now {state}); "
-                "nothing was done."
-            )
+            raise _conflict(testimonial.pk)
         TransitionEvent.objects.create(
             testimonial_id=testimonial.pk,
             from_status=current,
@@ -81,23 +103,70 @@ def testimonial_transition(
     return testimonial
 
 
-def testimonial_approve(*, testimonial: Testimonial, actor: AbstractBaseUser | None) -> Testimonial:
-    """Publish a reviewed testimonial."""
-    return testimonial_transition(testimonial=testimonial, to=S.APPROVED, actor=actor)
+def unresolved_high_flags(*, testimonial: Testimonial) -> list[str]:
+    """Codes of the high-severity flags still on the text (redaction re-analyses and clears them)."""
+    return sorted(set(Flag.objects.filter(testimonial_id=testimonial.pk, severity=Flag.Severity.HIGH)
+                      .values_list("code", flat=True)))
+
+
+def testimonial_approve(
+    *,
+    testimonial: Testimonial,
+    actor: AbstractBaseUser | None,
+    expected_status: str | None = None,
+    confirm_flags: bool = False,
+    note: str = "",
+) -> Testimonial:
+    """Publish a reviewed testimonial: only with an unexpired authorization, and with high-severity
+    flags only when the moderator confirms (the note says why)."""
+    current = expected_status or testimonial.status
+    if S.APPROVED not in ALLOWED.get(current, ()):
+        raise TransitionError(f"Testimonial #{testimonial.pk} is {_label(current)}; it cannot become approved.")
+    expires = Testimonial.objects.filter(pk=testimonial.pk).values_list("consent_expires_at", flat=True).first()
+    if expires is not None and expires <= timezone.now():
+        raise AuthorizationExpired(
+            f"Testimonial #{testimonial.pk} cannot be published: the patient's authorization expired on "
+            f"{timezone.localtime(expires).date().isoformat()}. It needs a renewed authorization first."
+        )
+    codes = unresolved_high_flags(testimonial=testimonial)
+    if codes and not confirm_flags:
+        raise UnresolvedFlags(
+            f"Testimonial #{testimonial.pk} still has unresolved high-severity flags ({', '.join(codes)}): "
+            "redact the text, or approve anyway with a note saying why."
+        )
+    if codes:
+        note = f"approved despite {', '.join(codes)}: {note}".strip().rstrip(":")
+    return testimonial_transition(testimonial=testimonial, to=S.APPROVED, actor=actor, note=note,
+                                  expected_status=current)
 
 
 def testimonial_reject(*, testimonial: Testimonial, actor: AbstractBaseUser | None, reason: str,
-                       note: str = "") -> Testimonial:
+                       note: str = "", expected_status: str | None = None) -> Testimonial:
     """Refuse a testimonial, or take a published one down, on a content ground."""
-    return testimonial_transition(testimonial=testimonial, to=S.REJECTED, actor=actor, reason=reason, note=note)
+    return testimonial_transition(testimonial=testimonial, to=S.REJECTED, actor=actor, reason=reason, note=note,
+                                  expected_status=expected_status)
 
 
-def testimonial_reopen(*, testimonial: Testimonial, actor: AbstractBaseUser | None) -> Testimonial:
+def testimonial_reopen(*, testimonial: Testimonial, actor: AbstractBaseUser | None, note: str = "",
+                       expected_status: str | None = None) -> Testimonial:
     """Put a rejected testimonial back in the queue."""
-    return testimonial_transition(testimonial=testimonial, to=S.IN_REVIEW, actor=actor)
+    return testimonial_transition(testimonial=testimonial, to=S.IN_REVIEW, actor=actor, note=note,
+                                  expected_status=expected_status)
 
 
 def testimonial_withdraw(*, testimonial: Testimonial, actor: AbstractBaseUser | None = None) -> Testimonial:
-    """The patient revoked the authorization: unpublish at once, for good."""
-    return testimonial_transition(testimonial=testimonial, to=S.WITHDRAWN, actor=actor,
-                                  reason=RejectionReason.NO_CONSENT)
+    """The patient revoked the authorization: unpublish at once, for good, whatever races it."""
+    for _ in range(WITHDRAW_ATTEMPTS):
+        fresh = Testimonial.objects.filter(pk=testimonial.pk).values_list("status", flat=True).first()
+        if fresh is None:
+            raise TransitionError(f"Testimonial #{testimonial.pk} no longer exists.")
+        if fresh == S.WITHDRAWN:
+            testimonial.status, testimonial.published_at = S.WITHDRAWN, None
+            raise TransitionError(f"Testimonial #{testimonial.pk} is withdrawn already; nothing was done.")
+        try:
+            # From the state the row is in now, not the one the caller loaded: withdrawal always wins.
+            return testimonial_transition(testimonial=testimonial, to=S.WITHDRAWN, actor=actor,
+                                          reason=RejectionReason.NO_CONSENT, expected_status=fresh)
+        except TransitionConflict:
+            continue  # a moderator or the worker moved it meanwhile: try again from the new state
+    raise TransitionConflict(f"Testimonial #{testimonial.pk} kept changing; the withdrawal could not be recorded.")

@@ -1,15 +1,17 @@
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from moderation import services
-from moderation.models import TransitionEvent
+from moderation.models import Flag, TransitionEvent
 from reviews.models import Testimonial
 from tests.factories import TestimonialFactory
 
 pytestmark = pytest.mark.django_db
 
-ALLOWED = [("pending", "in_review"), ("in_review", "approved"), ("in_review", "rejected"),
+ALLOWED = [("pending", "in_review"), ("pending", "rejected"), ("in_review", "approved"), ("in_review", "rejected"),
            ("approved", "rejected"), ("rejected", "in_review")] + [
     (state, "withdrawn") for state in ("pending", "in_review", "approved", "rejected")]
 STATES = ["pending", "in_review", "approved", "rejected", "withdrawn"]
@@ -88,3 +90,78 @@ def test_a_redaction_keeps_the_original_privately_and_is_recorded(admin_user):
     testimonial.refresh_from_db()
     assert (testimonial.body, testimonial.body_original) == ("Redacted again.", original)
     assert TransitionEvent.objects.filter(reason="redacted").count() == 2
+
+
+# --- acting from the state the caller saw (issue 7, item 3) --------------------------------------------
+
+def test_a_reject_from_a_stale_page_after_a_colleagues_approval_is_refused_not_a_takedown(admin_user):
+    # given a testimonial a colleague approved after our page showed "in review"
+    testimonial = in_state("in_review")
+    services.testimonial_approve(testimonial=Testimonial.objects.get(pk=testimonial.pk), actor=admin_user)
+    fresh = Testimonial.objects.get(pk=testimonial.pk)  # the admin reloads the row on every POST
+    # when we reject from what our page showed
+    with pytest.raises(services.TransitionConflict, match=r"changed by someone else meanwhile \(now approved\)"):
+        services.testimonial_reject(testimonial=fresh, actor=admin_user, reason="spam", expected_status="in_review")
+    # then it stays published and only the approval is recorded
+    assert Testimonial.objects.get(pk=testimonial.pk).status == "approved"
+    assert list(TransitionEvent.objects.values_list("to_status", flat=True)) == ["approved"]
+
+
+@pytest.mark.parametrize("move, kwargs, seen, now", [
+    ("testimonial_approve", {}, "in_review", "rejected"),
+    ("testimonial_reopen", {}, "rejected", "approved"),
+    ("testimonial_reject", {"reason": "spam"}, "approved", "in_review"),
+])
+def test_every_named_action_takes_the_state_the_caller_saw(admin_user, move, kwargs, seen, now):
+    testimonial = in_state(now)
+    with pytest.raises(services.TransitionConflict, match=f"now {Testimonial.Status(now).label.lower()}"):
+        getattr(services, move)(testimonial=testimonial, actor=admin_user, expected_status=seen, **kwargs)
+    assert Testimonial.objects.get(pk=testimonial.pk).status == now
+    assert not TransitionEvent.objects.exists()
+
+
+def test_the_system_may_reject_a_bot_on_arrival():
+    testimonial = in_state("pending")
+    services.testimonial_reject(testimonial=testimonial, actor=None, reason="spam", expected_status="pending")
+    assert Testimonial.objects.get(pk=testimonial.pk).status == "rejected"
+
+
+# --- the publish gates: an unexpired authorization (item 4), confirmed personal data (item 6) ----------
+
+def test_it_refuses_to_approve_an_expired_authorization_and_names_the_date(admin_user):
+    # given a testimonial whose authorization expired on 2026-03-01 (New York time)
+    testimonial = in_state("in_review")
+    expired = dt.datetime(2026, 3, 1, 17, 0, tzinfo=dt.timezone.utc)
+    Testimonial.objects.filter(pk=testimonial.pk).update(consent_expires_at=expired)
+    # when a moderator approves it
+    with pytest.raises(services.AuthorizationExpired, match="expired on 2026-03-01"):
+        services.testimonial_approve(testimonial=testimonial, actor=admin_user)
+    # then nothing is published and nothing recorded
+    assert Testimonial.objects.get(pk=testimonial.pk).status == "in_review"
+    assert not TransitionEvent.objects.exists()
+    assert issubclass(services.AuthorizationExpired, services.TransitionError)
+
+
+def test_it_refuses_to_approve_unresolved_personal_data_without_confirmation(admin_user):
+    # given a testimonial with a full name and an email address flagged
+    testimonial = in_state("in_review")
+    Flag.objects.create(testimonial=testimonial, code="pii_email", severity="high", message="Email", start=0, end=5)
+    Flag.objects.create(testimonial=testimonial, code="pii_name", severity="high", message="Name", start=8, end=12)
+    Flag.objects.create(testimonial=testimonial, code="too_short", severity="low", message="Short")
+    # when approved with one click, it is refused, naming the flags
+    with pytest.raises(services.UnresolvedFlags, match="pii_email, pii_name"):
+        services.testimonial_approve(testimonial=testimonial, actor=admin_user)
+    assert Testimonial.objects.get(pk=testimonial.pk).status == "in_review"
+    # when confirmed with a note, it is published and the note says what was overridden and why
+    services.testimonial_approve(testimonial=testimonial, actor=admin_user, confirm_flags=True,
+                                 note="the patient asked to be named")
+    event = TransitionEvent.objects.get()
+    assert event.to_status == "approved"
+    assert event.note == "approved despite pii_email, pii_name: the patient asked to be named"
+
+
+def test_low_severity_flags_need_no_confirmation(admin_user):
+    testimonial = in_state("in_review")
+    Flag.objects.create(testimonial=testimonial, code="too_short", severity="low", message="Short")
+    services.testimonial_approve(testimonial=testimonial, actor=admin_user)
+    assert Testimonial.objects.get(pk=testimonial.pk).status == "approved"
