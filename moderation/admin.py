@@ -1,8 +1,7 @@
 """The moderation queue: testimonials with their analysis, approved or rejected through the workflow."""
 from __future__ import annotations
 
-from typing import Callable
-
+from django.conf import settings
 from django.contrib import admin, messages
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -14,6 +13,7 @@ from django.utils.safestring import SafeString
 from reviews.models import Testimonial
 
 from . import selectors, services
+from .admin_actions import REJECT_ACTIONS, TAKE_DOWN_ACTIONS, approve_selected, reopen_selected
 from .admin_filters import FlagFilter, SentimentFilter, StatusFilter
 from .models import Flag, RejectionReason, TransitionEvent
 
@@ -47,40 +47,6 @@ class TransitionEventInline(admin.TabularInline):
         return False
 
 
-def _transition_action(name: str, description: str, move: Callable[..., Testimonial]):
-    """An admin action that moves each selected testimonial through the workflow and reports counts."""
-
-    @admin.action(description=description, permissions=["moderate"])
-    def action(modeladmin: TestimonialAdmin, request: HttpRequest, queryset: QuerySet[Testimonial]) -> None:
-        done, refused = 0, []
-        for testimonial in queryset:
-            try:
-                move(testimonial=testimonial, actor=request.user)
-                done += 1
-            except services.TransitionError as error:
-                refused.append(str(error))
-        if done:
-            modeladmin.message_user(request, f"{description}: {done} testimonial(s).", messages.SUCCESS)
-        for error in refused:
-            modeladmin.message_user(request, error, messages.ERROR)
-
-    action.__name__ = name
-    return action
-
-
-approve_selected = _transition_action("approve_selected", "Approve and publish", services.testimonial_approve)
-reopen_selected = _transition_action("reopen_selected", "Reopen for review", services.testimonial_reopen)
-REJECT_ACTIONS = [
-    _transition_action(
-        f"reject_{reason.value}",
-        f"Reject / take down: {reason.label.lower()}",
-        lambda *, testimonial, actor, _reason=reason.value: services.testimonial_reject(
-            testimonial=testimonial, actor=actor, reason=_reason),
-    )
-    for reason in RejectionReason
-]
-
-
 @admin.register(Testimonial)
 class TestimonialAdmin(admin.ModelAdmin):
     list_display = ["id", "excerpt", "status", "rating_stars", "location", "therapist", "sentiment", "flag_codes",
@@ -105,7 +71,7 @@ class TestimonialAdmin(admin.ModelAdmin):
         ("Dates", {"fields": ["source", "created_at", "updated_at", "published_at"]}),
     ]
     inlines = [FlagInline, TransitionEventInline]
-    actions = [approve_selected, *REJECT_ACTIONS, reopen_selected]
+    actions = [approve_selected, *REJECT_ACTIONS, *TAKE_DOWN_ACTIONS, reopen_selected]
 
     class Media:
         css = {"all": ["moderation/admin.css"]}
@@ -138,7 +104,20 @@ class TestimonialAdmin(admin.ModelAdmin):
         return False  # testimonials come from patients (the form or an import), never typed in by staff
 
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False  # reject or take down instead: the record and its history stay
+        # Kept for the message: a testimonial with history is protected (on_delete=PROTECT) and the delete
+        # page says why and what to do instead; only one that never left `pending` has no history.
+        return super().has_delete_permission(request, obj)
+
+    def get_actions(self, request: HttpRequest):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)  # rows are rejected, taken down or purged, never bulk-deleted
+        return actions
+
+    def get_readonly_fields(self, request: HttpRequest, obj=None) -> list[str]:
+        fields = list(super().get_readonly_fields(request, obj))
+        if not self.has_moderate_permission(request):
+            fields += ["body", "condition"]  # changing a patient's words is a moderator's decision
+        return fields
 
     def changelist_view(self, request, extra_context=None):
         return super().changelist_view(request, {**(extra_context or {}), "title": "Moderation queue"})
@@ -150,20 +129,33 @@ class TestimonialAdmin(admin.ModelAdmin):
             "can_moderate": self.has_moderate_permission(request),
             "allowed_moves": sorted(services.ALLOWED.get(obj.status, ())) if obj else [],
             "rejection_reasons": RejectionReason.choices,
+            "unresolved_flags": services.unresolved_high_flags(testimonial=obj) if obj else [],
         }
         return super().change_view(request, object_id, form_url, extra_context)
 
     def response_change(self, request: HttpRequest, obj: Testimonial) -> HttpResponse:
-        """The decision buttons of the change page go through the same workflow as the bulk actions."""
+        """The decision buttons act from the state the page showed (its hidden `expected_status`)."""
+        seen = request.POST.get("expected_status", "")
+        note = request.POST.get("approve_note", "").strip()
         decisions = {
-            "_approve": lambda: services.testimonial_approve(testimonial=obj, actor=request.user),
-            "_reject": lambda: services.testimonial_reject(testimonial=obj, actor=request.user,
+            "_approve": lambda: services.testimonial_approve(testimonial=obj, actor=request.user, expected_status=seen),
+            "_approve_anyway": lambda: services.testimonial_approve(
+                testimonial=obj, actor=request.user, expected_status=seen, confirm_flags=True, note=note),
+            "_reject": lambda: services.testimonial_reject(testimonial=obj, actor=request.user, expected_status=seen,
                                                            reason=request.POST.get("reject_reason", "")),
-            "_reopen": lambda: services.testimonial_reopen(testimonial=obj, actor=request.user),
+            "_reopen": lambda: services.testimonial_reopen(testimonial=obj, actor=request.user, expected_status=seen),
         }
         chosen = next((name for name in decisions if name in request.POST), None)
         if chosen is None or not self.has_moderate_permission(request):
             return super().response_change(request, obj)
+        if seen not in S.values:
+            self.message_user(request, "The page did not say which state it showed; reload it and decide again.",
+                              messages.ERROR)
+            return HttpResponseRedirect(request.path)
+        if chosen == "_approve_anyway" and not note:
+            self.message_user(request, "Approving despite flagged personal data needs a note saying why.",
+                              messages.ERROR)
+            return HttpResponseRedirect(request.path)
         try:
             decisions[chosen]()
         except services.TransitionError as error:
@@ -174,10 +166,23 @@ class TestimonialAdmin(admin.ModelAdmin):
         return HttpResponseRedirect(reverse("admin:reviews_testimonial_changelist"))
 
     def save_model(self, request, obj: Testimonial, form, change: bool) -> None:
-        if change and "body" in form.changed_data:
-            services.testimonial_redact(testimonial=obj, body=obj.body, actor=request.user)
-            return
-        super().save_model(request, obj, form, change)
+        # The form never writes the row: status and publication fields move only through the workflow,
+        # and the only editable fields (the text) change through a redaction, by moderators only.
+        text_changed = {"body", "condition"} & set(form.changed_data)
+        if change and text_changed and self.has_moderate_permission(request):
+            services.testimonial_redact(testimonial=obj, body=obj.body, actor=request.user,
+                                        condition=obj.condition if "condition" in text_changed else None)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        context = {**(extra_context or {}), "privacy_contact": settings.PRIVACY_CONTACT}
+        return super().delete_view(request, object_id, context)
+
+    def report(self, request: HttpRequest, description: str, done: int, refused: list[str]) -> None:
+        """One success line with the count, one error line per row left as it was."""
+        if done:
+            self.message_user(request, f"{description}: {done} testimonial(s).", messages.SUCCESS)
+        for error in refused:
+            self.message_user(request, error, messages.ERROR)
 
     @admin.display(description="testimonial")
     def excerpt(self, obj: Testimonial) -> str:

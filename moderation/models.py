@@ -88,7 +88,8 @@ class RejectionReason(models.TextChoices):
 class TransitionEvent(models.Model):
     """An append-only record of one status change: who, when, from, to and why."""
 
-    testimonial = models.ForeignKey("reviews.Testimonial", on_delete=models.CASCADE, related_name="events")
+    # PROTECT: a testimonial with history is never hard-deleted; personal data is purged field by field.
+    testimonial = models.ForeignKey("reviews.Testimonial", on_delete=models.PROTECT, related_name="events")
     from_status = models.CharField(max_length=12)
     to_status = models.CharField(max_length=12)
     # None when the system moved it (analysis, the patient's withdrawal link).

@@ -22,6 +22,7 @@ from .workflow import (
     testimonial_reopen,
     testimonial_transition,
     testimonial_withdraw,
+    unresolved_high_flags,
 )
 
 S = Testimonial.Status
@@ -30,7 +31,7 @@ __all__ = [
     "ALLOWED", "AuthorizationExpired", "TransitionConflict", "TransitionError", "UnresolvedFlags", "analysis_context", "practice_context",
     "publication_changed", "publication_event", "tags_ensure", "testimonial_analyze", "testimonial_approve",
     "testimonial_redact", "testimonial_reject", "testimonial_reopen", "testimonial_transition",
-    "testimonial_withdraw",
+    "testimonial_withdraw", "unresolved_high_flags",
 ]
 
 

@@ -40,6 +40,11 @@ def test_a_moderator_approves_from_the_queue_and_it_is_published(desktop, live_s
     page.locator("#result_list tbody tr", has_text="Brianna got my ankle").locator("input.action-select").check()
     page.locator("select[name=action]").select_option("approve_selected")
     page.get_by_role("button", name="Go").click()
+    # the phone number is flagged: publishing it needs an explicit confirmation with a note
+    page.wait_for_load_state()
+    assert "still have personal data or spam flagged" in page.locator("#content-main").inner_text()
+    page.get_by_label("Note (required to approve the flagged ones):").fill("The patient asked to be called.")
+    page.get_by_role("button", name="Approve all 1, flagged ones included, with this note").click()
     page.wait_for_load_state()
     assert "Approve and publish: 1 testimonial(s)" in page.locator(".messagelist").inner_text()
     # then it is in the public feed
