@@ -60,11 +60,12 @@ class TestimonialAdmin(admin.ModelAdmin):
     readonly_fields = ["status", "highlighted_body", "display_name", "rating", "location", "therapist", "tag_list",
                        "analysis_summary", "outcome_claims", "first_name", "last_name", "email", "display_as",
                        "consent_version", "consented_at", "consent_expires_at", "consent_text", "body_original",
+                       "condition_original",
                        "published_at", "created_at", "updated_at", "language", "source"]
     fieldsets = [
         (None, {"fields": ["status", "highlighted_body", "rating", "location", "therapist", "condition", "tag_list"]}),
         ("Analysis", {"fields": ["analysis_summary", "outcome_claims", "language"]}),
-        ("Redaction", {"fields": ["body", "body_original"],
+        ("Redaction", {"fields": ["body", "body_original", "condition_original"],
                        "description": "Edit the public text to remove personal data; the original is kept, private."}),
         ("Author (private)", {"fields": ["display_name", "display_as", "first_name", "last_name", "email"]}),
         ("Authorization", {"fields": ["consent_version", "consented_at", "consent_expires_at", "consent_text"]}),

@@ -111,6 +111,8 @@ class Testimonial(models.Model):
 
     # private: never in a public response
     body_original = models.TextField(blank=True, help_text="The patient's words before redaction.")
+    condition_original = models.CharField(max_length=120, blank=True,
+                                          help_text="What the patient typed as the condition, before redaction.")
     first_name = models.CharField(max_length=60)
     last_name = models.CharField(max_length=60)
     email = models.EmailField(max_length=254)
