@@ -21,6 +21,27 @@ def missing(reason: str) -> None:
     pytest.skip(reason)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _audit_trail_flushable() -> None:
+    """A test database is wiped between transactional tests; on SQLite that is a DELETE, which the audit
+    trail's triggers refuse, so the wipe (and only it) lifts them for its own transaction."""
+    from importlib import import_module
+
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        return  # PostgreSQL wipes with TRUNCATE, which row triggers do not see
+    audit = import_module("moderation.migrations.0003_audit_trail_append_only")
+    DatabaseOperations = type(connection.ops)
+    flush = DatabaseOperations.sql_flush
+
+    def sql_flush(self, style, tables, **kwargs):
+        sql = flush(self, style, tables, **kwargs)
+        return [*audit.SQLITE_DROP, *sql, *audit.SQLITE_CREATE] if sql else sql
+
+    DatabaseOperations.sql_flush = sql_flush
+
+
 def pytest_report_header(config) -> list[str]:
     from django.conf import settings
 
