@@ -11,6 +11,8 @@ from reviews.consent import CURRENT_VERSION, consent_expiry, consent_template, c
 PUBLISHED = {
     (1, "en"): "fcd6c66d216705ad6c17742a6fd3f464b202a16994a72569b423b56b1615d6d0",
     (1, "es"): "e2383741b785064c5391e71b48b84c4938ca2581db359027c96de9502749cf24",
+    (2, "en"): "519d6fbf00874dfb330b5bbe78fa226edae01697df51368302afed70077fc15a",
+    (2, "es"): "897f99f50a850860f4bd09a50f6e706297389b6b9e52bc5c6d5257d51880640b",
 }
 
 
@@ -43,3 +45,25 @@ def test_the_authorization_names_every_element_of_45_cfr_164_508(language):
 
 def test_an_authorization_given_on_29_february_expires_on_28_february():
     assert consent_expiry(given_at=dt.datetime(2028, 2, 29, 12, tzinfo=dt.timezone.utc)).date() == dt.date(2031, 2, 28)
+
+
+# --- version 2: what is disclosed, exactly, and where to revoke in writing (issue 7, items 1 and 10) ------
+
+@pytest.mark.parametrize("language, clause", [
+    ("en", "what i was treated for, as i typed it: \u201cfoot drop after a stroke\u201d"),
+    ("es", "aquello por lo que me trataron, tal como lo escribí: \u201cfoot drop after a stroke\u201d"),
+])
+def test_the_authorization_names_the_condition_the_patient_typed(language, clause, settings):
+    text = consent_text(version=CURRENT_VERSION, language=language, condition="foot drop after a stroke").lower()
+    assert clause in text
+    assert "treated for" not in consent_text(version=CURRENT_VERSION, language="en").lower()
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_the_authorization_names_where_to_revoke_in_writing(language, settings):
+    settings.PRIVACY_CONTACT = "Privacy Officer, 123 Stelton Rd, Piscataway NJ 08854"
+    assert "Privacy Officer, 123 Stelton Rd, Piscataway NJ 08854;" in consent_text(language=language)
+
+
+def test_the_current_version_is_the_new_one():
+    assert CURRENT_VERSION == 2

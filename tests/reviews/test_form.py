@@ -6,6 +6,7 @@ import time
 import pytest
 from django.core import signing
 
+from reviews.consent import CURRENT_VERSION
 from reviews.forms import BODY_MAX, form_token_issue
 from reviews.models import Testimonial
 from tests.factories import LocationFactory, TherapistFactory
@@ -26,7 +27,7 @@ def test_a_valid_submission_is_stored_pending_and_redirects_to_thanks(client, va
     assert response.status_code == 302 and response["Location"] == "/testimonials/thanks/"
     testimonial = Testimonial.objects.get()
     assert testimonial.status == "pending"
-    assert testimonial.consent_version == 1 and "expires on" in testimonial.consent_text
+    assert testimonial.consent_version == CURRENT_VERSION and "expires on" in testimonial.consent_text
     assert testimonial.consent_expires_at > testimonial.consented_at
     # and the analysis (and the confirmation email) are enqueued only after the commit
     assert len(callbacks) == 2
