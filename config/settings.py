@@ -236,6 +236,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "moderation.tasks.sweep_pending_testimonials_task",
         "schedule": 60.0,
     },
+    # An expired authorization unpublishes its testimonial (event, cache bump, webhook) within the hour.
+    "expire-authorizations": {
+        "task": "moderation.tasks.expire_authorizations_task",
+        "schedule": 3600.0,
+    },
+    # Patients are asked to renew CONSENT_RENEWAL_NOTICE_DAYS before expiry (each authorization once).
+    "remind-expiring-authorizations": {
+        "task": "moderation.tasks.remind_expiring_authorizations_task",
+        "schedule": 6 * 3600.0,
+    },
 }
 
 # ---------------------------------------------------------------------------- API
@@ -280,6 +290,8 @@ if MARKETING_WEBHOOK_URL and not MARKETING_WEBHOOK_SECRET:
     raise ImproperlyConfigured("MARKETING_WEBHOOK_URL needs MARKETING_WEBHOOK_SECRET to sign its requests")
 # Years the patient's authorization stays valid (printed in the consent text).
 CONSENT_VALID_YEARS = env_int("CONSENT_VALID_YEARS", 3)
+# Days before expiry that the patient is emailed a link to renew the authorization.
+CONSENT_RENEWAL_NOTICE_DAYS = env_int("CONSENT_RENEWAL_NOTICE_DAYS", 60)
 # Where a patient revokes the authorization in writing (named in the authorization, the form and the emails).
 PRIVACY_CONTACT = os.environ.get(
     "PRIVACY_CONTACT",

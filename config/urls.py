@@ -2,7 +2,7 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
-from moderation.views import testimonial_withdraw_view
+from moderation.views import testimonial_renew_view, testimonial_withdraw_view
 from reviews.views import testimonial_new, testimonial_thanks
 
 from .health import healthz
@@ -18,5 +18,6 @@ urlpatterns += i18n_patterns(
     path("testimonials/new/", testimonial_new, name="testimonial-new"),
     path("testimonials/thanks/", testimonial_thanks, name="testimonial-thanks"),
     path("testimonials/withdraw/<str:token>/", testimonial_withdraw_view, name="testimonial-withdraw"),
+    path("testimonials/renew/<str:token>/", testimonial_renew_view, name="testimonial-renew"),
     prefix_default_language=False,
 )

@@ -39,3 +39,10 @@ def webhook_enqueue(*, testimonial_id: int, event: str) -> bool:
     from .tasks import notify_marketing_site_task
 
     return enqueue(notify_marketing_site_task, testimonial_id, event)
+
+
+def publication_notice_enqueue(*, testimonial_id: int) -> bool:
+    """Queue the patient's "your testimonial is published" email; a broker outage is logged, never raised."""
+    from .tasks import send_publication_notice_task
+
+    return enqueue(send_publication_notice_task, testimonial_id)

@@ -80,3 +80,30 @@ def notify_marketing_site_task(testimonial_id: int, event: str) -> None:
         return
     status = webhook_deliver(testimonial_id=testimonial_id, event=event)
     logger.info("marketing site notified of %s for testimonial %s (%s)", event, testimonial_id, status)
+
+
+@shared_task(autoretry_for=TRANSIENT + (OSError,), retry_backoff=True, max_retries=8)
+def send_publication_notice_task(testimonial_id: int) -> None:
+    """Tell a patient who used the form that their testimonial is published (once)."""
+    from .notifications import publication_notice_send
+
+    testimonial = Testimonial.objects.select_related("location").filter(pk=testimonial_id).first()
+    if testimonial is None or testimonial.source != Testimonial.Source.FORM or testimonial.publication_notice_sent_at:
+        return
+    publication_notice_send(testimonial=testimonial)
+
+
+@shared_task(autoretry_for=TRANSIENT + (OSError,), retry_backoff=True, max_retries=5)
+def remind_expiring_authorizations_task() -> int:
+    """Email patients whose published testimonial's authorization expires within the notice period."""
+    from .authorization import authorization_reminders_send
+
+    return authorization_reminders_send()
+
+
+@shared_task(autoretry_for=TRANSIENT, retry_backoff=True, max_retries=5)
+def expire_authorizations_task() -> int:
+    """Unpublish, through the workflow, every testimonial whose authorization has expired."""
+    from .authorization import authorizations_expire
+
+    return authorizations_expire()

@@ -55,8 +55,8 @@ _TEXTS: dict[int, dict[str, str]] = {
             "email or by writing to {contact}; revocation stops future use but not use already made. My "
             "treatment, payment, enrollment and eligibility for benefits do not depend on whether I sign. Once "
             "published, my testimonial may be seen and repeated by others and is no longer protected by "
-            "federal privacy law. I am entitled to a copy of this authorization, which is sent to my email "
-            "address."
+            "federal privacy law. I am entitled to a copy of this authorization: a link to it is sent to my "
+            "email address."
         ),
         "es": (
             "Autorizo a {practice} a usar y publicar el testimonio que envío. Lo que se divulgará: mis "
@@ -68,8 +68,8 @@ _TEXTS: dict[int, dict[str, str]] = {
             "mi correo de confirmación o por escrito a {contact}; la revocación detiene el uso futuro pero no "
             "el ya realizado. Mi tratamiento, pago, inscripción y elegibilidad para beneficios no dependen de "
             "que firme. Una vez publicado, mi testimonio puede ser visto y repetido por otros y deja de estar "
-            "protegido por la ley federal de privacidad. Tengo derecho a una copia de esta autorización, que "
-            "se envía a mi correo electrónico."
+            "protegido por la ley federal de privacidad. Tengo derecho a una copia de esta autorización: se "
+            "envía a mi correo electrónico un enlace a ella."
         ),
     },
 }

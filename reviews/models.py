@@ -120,6 +120,8 @@ class Testimonial(models.Model):
     consent_version = models.PositiveSmallIntegerField()
     consented_at = models.DateTimeField()
     consent_expires_at = models.DateTimeField()
+    # The renewal reminder for the current authorization went out (cleared when it is renewed).
+    consent_reminder_sent_at = models.DateTimeField(null=True, blank=True)
     origin_hash = models.CharField(max_length=64, blank=True, help_text="Keyed hash of the network origin.")
     # Same email + same words → the same key: a double-click or a resubmission makes one row.
     submission_key = models.CharField(max_length=64, unique=True)
@@ -128,6 +130,8 @@ class Testimonial(models.Model):
     language = models.CharField(max_length=8, blank=True, help_text="Language of the text, as detected.")
     locale = models.CharField(max_length=8, default="en", help_text="Language of the form the patient used.")
     confirmation_sent_at = models.DateTimeField(null=True, blank=True)
+    # The "your testimonial is published" email went out (sent once, at the first publication).
+    publication_notice_sent_at = models.DateTimeField(null=True, blank=True)
 
     source = models.CharField(max_length=8, choices=Source.choices, default=Source.FORM)
 
@@ -158,6 +162,8 @@ class Testimonial(models.Model):
             models.Index(fields=["status", "created_at"], name="testimonial_queue_idx"),
             # The `duplicate` flag: same normalised text already submitted.
             models.Index(fields=["fingerprint"], name="testimonial_fingerprint_idx"),
+            # The daily expiry and renewal-reminder tasks: published rows by expiry date.
+            models.Index(fields=["status", "consent_expires_at"], name="testimonial_expiry_idx"),
         ]
         permissions = [("moderate_testimonial", "Can approve, reject and take down testimonials")]
 
@@ -175,3 +181,33 @@ class Testimonial(models.Model):
     @property
     def is_redacted(self) -> bool:
         return bool(self.body_original) and self.body_original != self.body
+
+
+class Authorization(models.Model):
+    """One authorization a patient gave for a testimonial: the first with the submission, then each
+    renewal. Kept for good (45 CFR 164.508(b)(6)); the testimonial's consent fields are the current one."""
+
+    class Source(models.TextChoices):
+        FORM = "form", _("Patient form")
+        RENEWAL = "renewal", _("Renewal link")
+        IMPORT = "import", _("Imported")
+        DEMO = "demo", _("Demo data")
+
+    testimonial = models.ForeignKey(Testimonial, on_delete=models.PROTECT, related_name="authorizations")
+    version = models.PositiveSmallIntegerField()
+    text = models.TextField(help_text="The exact text the patient accepted.")
+    language = models.CharField(max_length=8, default="en")
+    given_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    source = models.CharField(max_length=8, choices=Source.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["testimonial_id", "given_at", "id"]
+        indexes = [
+            # A testimonial's authorizations, newest last (the admin and the renewal page).
+            models.Index(fields=["testimonial", "given_at"], name="authorization_testimonial_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"v{self.version} {self.given_at:%Y-%m-%d} → {self.expires_at:%Y-%m-%d}"

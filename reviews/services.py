@@ -11,7 +11,7 @@ from django.utils.crypto import salted_hmac
 from moderation.queue import analysis_enqueue, confirmation_enqueue
 
 from .consent import CURRENT_VERSION, consent_expiry, consent_text
-from .models import Location, Testimonial, Therapist
+from .models import Authorization, Location, Testimonial, Therapist
 
 
 def keyed_hash(value: str, *, purpose: str) -> str:
@@ -82,6 +82,11 @@ def testimonial_submit(
     try:
         with transaction.atomic():
             testimonial.save()
+            Authorization.objects.create(
+                testimonial=testimonial, version=consent_version, text=testimonial.consent_text, language=language,
+                given_at=consented_at, expires_at=testimonial.consent_expires_at,
+                source={Testimonial.Source.IMPORT: Authorization.Source.IMPORT,
+                        Testimonial.Source.DEMO: Authorization.Source.DEMO}.get(source, Authorization.Source.FORM))
             if enqueue:
                 transaction.on_commit(lambda: analysis_enqueue(testimonial_id=testimonial.pk))
                 if source == Testimonial.Source.FORM:

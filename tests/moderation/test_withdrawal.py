@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import html
 import re
 
 import pytest
@@ -30,10 +31,11 @@ def test_the_confirmation_email_carries_the_authorization_and_a_working_withdraw
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == ["dana@example.com"]
-    assert testimonial.consent_text in message.body
+    assert "What you authorised (authorization version 2" in message.body
     link = re.search(r"http://testserver(/testimonials/withdraw/[^/\s]+/)", message.body).group(1)
-    # the link asks first (GET changes nothing), then withdraws on POST
-    assert client.get(link).status_code == 200
+    # the link shows a copy of exactly what they agreed to and asks first (GET changes nothing)
+    page = client.get(link)
+    assert page.status_code == 200 and testimonial.consent_text in html.unescape(page.content.decode())
     assert Testimonial.objects.get(pk=testimonial.pk).status == "approved"
     assert client.post(link).status_code == 200
     testimonial.refresh_from_db()

@@ -11,8 +11,8 @@ from reviews.consent import CURRENT_VERSION, consent_expiry, consent_template, c
 PUBLISHED = {
     (1, "en"): "fcd6c66d216705ad6c17742a6fd3f464b202a16994a72569b423b56b1615d6d0",
     (1, "es"): "e2383741b785064c5391e71b48b84c4938ca2581db359027c96de9502749cf24",
-    (2, "en"): "519d6fbf00874dfb330b5bbe78fa226edae01697df51368302afed70077fc15a",
-    (2, "es"): "897f99f50a850860f4bd09a50f6e706297389b6b9e52bc5c6d5257d51880640b",
+    (2, "en"): "8c42177c860741aa041d22d29bd52099b8f6d91d3d88d352a2b0e30ba64695f4",
+    (2, "es"): "ad8f6b28c1e05ef09a2b55de0a403ac714c7a8fd2119fb2905ea324aff321a4d",
 }
 
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from tqdm import tqdm
 
+from reviews.consent import consent_expiry
 from reviews.forms import TestimonialForm
 from reviews.models import Testimonial
 from reviews.services import testimonial_submit
@@ -78,6 +79,12 @@ class Command(BaseCommand):
             return "consented_at: give the date the patient authorized publication (YYYY-MM-DD)."
         if consented_at > timezone.now():
             return "consented_at: the authorization date is in the future."
+        expires = consent_expiry(given_at=consented_at)
+        if expires <= timezone.now():
+            # It could never be published: importing it would only store personal data for nothing.
+            return (f"consented_at: the authorization given {timezone.localtime(consented_at).date().isoformat()} "
+                    f"expired on {timezone.localtime(expires).date().isoformat()}; not imported (it could not be "
+                    "published). Ask the patient for a new authorization.")
         data = form.cleaned_data
         text = (row.get("consent_text") or "").strip() or \
             f"Authorization on file with the practice, given {consented_at.date().isoformat()} (imported from {file})."
