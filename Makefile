@@ -21,7 +21,7 @@ run: install
 
 ## The whole suite (SQLite and the embedded broker unless DATABASE_URL / REDIS_URL are set).
 test: install
-	VAR_DIR=$(CURDIR)/var/test $(BIN)/python -m pytest $(PYTEST_ARGS)
+	VAR_DIR=$(CURDIR)/var/test DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-test-only-key-not-for-production} $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 ## Production checks with production-shaped settings.
 check: install
@@ -30,7 +30,7 @@ check: install
 bench: install
 	$(BIN)/python bench/eval_analysis.py
 	$(BIN)/python bench/analysis_throughput.py
-	$(BIN)/python bench/api_feed.py
+	DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-bench-only-key-not-for-production} $(BIN)/python bench/api_feed.py
 
 clean:
 	rm -rf $(VENV) var/test staticfiles

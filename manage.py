@@ -6,6 +6,10 @@ import sys
 
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    if sys.argv[1:2] != ["runserver"]:
+        # Commands on a developer's machine may use the local key in var/ (see config/settings.py);
+        # a server, like gunicorn and Celery, needs DJANGO_SECRET_KEY whenever debug is off.
+        os.environ.setdefault("DJANGO_CLI_LOCAL_SECRET_KEY", "1")
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(sys.argv)

@@ -42,8 +42,8 @@ def env_list(name: str, default: str) -> list[str]:
 
 
 def _local_secret_key() -> str:
-    # Without DJANGO_SECRET_KEY, a random key is made once and kept under var/ (never committed),
-    # so a local install has a real secret and sessions survive restarts.
+    # Local development only (debug on) without DJANGO_SECRET_KEY: a random key is made once and kept
+    # under var/ (never committed), so sessions and links survive restarts.
     path = VAR_DIR / "secret_key"
     if not path.exists():
         path.write_text(secrets.token_urlsafe(50))
@@ -52,8 +52,22 @@ def _local_secret_key() -> str:
 
 
 # ---------------------------------------------------------------------------- core
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or _local_secret_key()
 DEBUG = env_bool("DJANGO_DEBUG", False)
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
+# Debug on, or a manage.py command on a developer's machine (migrate, seed_demo, analyze…; manage.py sets
+# DJANGO_CLI_LOCAL_SECRET_KEY for every command but runserver): the local key below is fine. A served
+# process (gunicorn, Celery, runserver) with debug off is an instance the public reaches: it needs the key.
+_local_key_allowed = DEBUG or os.environ.get("DJANGO_CLI_LOCAL_SECRET_KEY") == "1"
+if not SECRET_KEY:
+    if not _local_key_allowed:
+        # Made-up keys differ between instances: a withdrawal link signed by one would fail on another.
+        raise ImproperlyConfigured(
+            "DJANGO_SECRET_KEY is not set. With DJANGO_DEBUG off it is required, and must be the same long random "
+            "value for every process (web, worker, beat), e.g. the output of "
+            "python -c 'import secrets; print(secrets.token_urlsafe(50))'. "
+            "For local development set DJANGO_DEBUG=1 (as `make run` does)."
+        )
+    SECRET_KEY = _local_secret_key()
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "")
 
