@@ -28,7 +28,8 @@ def testimonial_withdraw_view(request: HttpRequest, token: str) -> HttpResponse:
         if testimonial_id is not None else None
     )
     if testimonial is None:
-        return render(request, "moderation/withdraw_invalid.html", status=404)
+        return render(request, "moderation/withdraw_invalid.html", {"privacy_contact": settings.PRIVACY_CONTACT},
+                      status=404)
     if request.method == "POST" and testimonial.status != Testimonial.Status.WITHDRAWN:
         try:
             testimonial_withdraw(testimonial=testimonial)
@@ -52,7 +53,8 @@ def testimonial_renew_view(request: HttpRequest, token: str) -> HttpResponse:
         Testimonial.objects.select_related("location").filter(pk=parsed[0]).first() if parsed is not None else None
     )
     if testimonial is None:
-        return render(request, "moderation/withdraw_invalid.html", status=404)
+        return render(request, "moderation/withdraw_invalid.html", {"privacy_contact": settings.PRIVACY_CONTACT},
+                      status=404)
     if testimonial.status == Testimonial.Status.WITHDRAWN:
         return render(request, "moderation/withdraw_done.html", {"testimonial": testimonial})
     context = {"testimonial": testimonial, "privacy_contact": settings.PRIVACY_CONTACT,

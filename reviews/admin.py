@@ -8,7 +8,7 @@ from .models import Location, StaffMember, Tag, Therapist
 
 @admin.register(Location)
 class LocationAdmin(admin.ModelAdmin):
-    list_display = ["name", "town", "slug", "is_active"]
+    list_display = ["name", "town", "address", "slug", "is_active"]
     list_filter = ["is_active"]
     search_fields = ["name", "town", "slug"]
     prepopulated_fields = {"slug": ["name"]}

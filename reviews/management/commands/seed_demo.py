@@ -121,10 +121,15 @@ class Command(BaseCommand):
     def _locations(self) -> list[Location]:
         result = []
         for town in TOWNS:
+            # The sources name each clinic's town, not its street: the address says no more than they do.
+            address = f"{town.split('/')[0]}, NJ"
             location, _ = Location.objects.get_or_create(
                 slug=slugify(town.replace("/", " ")),
-                defaults={"name": town, "town": town.split("/")[0]},
+                defaults={"name": town, "town": town.split("/")[0], "address": address},
             )
+            if not location.address:  # demo data loaded before clinics had an address
+                Location.objects.filter(pk=location.pk).update(address=address)
+                location.address = address
             result.append(location)
         return result
 
