@@ -85,3 +85,15 @@ def test_imported_and_demo_testimonials_send_no_publication_email():
         Testimonial.objects.filter(pk=testimonial.pk).update(status="approved", published_at=timezone.now())
         send_publication_notice_task.apply(args=[testimonial.pk]).get()
     assert mail.outbox == []
+
+
+@pytest.mark.django_db
+def test_a_spanish_patient_gets_the_summary_and_the_contact_in_spanish(settings):
+    settings.PRIVACY_CONTACT = "Privacy Officer, 123 Stelton Rd, Piscataway NJ 08854"
+    testimonial = TestimonialFactory(locale="es", condition="rodilla")
+    send_confirmation_email_task.apply(args=[testimonial.pk]).get()
+    body = mail.outbox[0].body
+    assert "Lo que usted autorizó (autorización versión 2" in body
+    assert "y aquello por lo que nos dijo que lo trataron" in body and "rodilla" not in body
+    assert "También puede revocarla por escrito: Privacy Officer, 123 Stelton Rd, Piscataway NJ 08854." in body
+    assert "/es/testimonials/withdraw/" in body
