@@ -83,11 +83,12 @@ def test_the_link_in_the_spanish_confirmation_email_withdraws_the_testimonial(li
     assert message.subject == "Gracias por su testimonio sobre Edison"
     assert message.body.startswith("Hola, Lucía:")
     assert "Puede retirar su autorización en cualquier momento" in message.body
-    assert "Autorizo a Twin Boro Physical Therapy" in message.body
+    assert "Lo que usted autorizó" in message.body  # a summary: no text typed into the form is mailed
     link = re.search(r"https?://\S+/testimonials/withdraw/\S+/", message.body).group(0)
-    # when they open the link (on this test server) and withdraw
+    # when they open the link (on this test server), where the full text they accepted is kept, and withdraw
     page, _ = phone
     page.goto(live_server.url + urlsplit(link).path)
+    assert "Autorizo a Twin Boro Physical Therapy" in page.locator("#consent_text").text_content()
     with page.expect_navigation():
         page.locator("button.submit").tap()
     # then the testimonial is withdrawn
