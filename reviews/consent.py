@@ -14,6 +14,8 @@ from django.conf import settings
 from django.utils import timezone, translation
 
 CURRENT_VERSION = 2
+# The first version whose text names the condition the patient typed: older ones never publish it.
+CONDITION_NAMED_FROM_VERSION = 2
 
 _TEXTS: dict[int, dict[str, str]] = {
     1: {

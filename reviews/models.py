@@ -179,6 +179,13 @@ class Testimonial(models.Model):
         return f"{self.first_name} {initial}." if initial else self.first_name
 
     @property
+    def public_condition(self) -> str:
+        """The condition, only if the authorization the patient accepted names it (version 2 on)."""
+        from .consent import CONDITION_NAMED_FROM_VERSION
+
+        return self.condition if self.consent_version >= CONDITION_NAMED_FROM_VERSION else ""
+
+    @property
     def is_redacted(self) -> bool:
         return bool(self.body_original) and self.body_original != self.body
 

@@ -27,6 +27,8 @@ class TestimonialSerializer(serializers.ModelSerializer):
     location = LocationRefSerializer(read_only=True)
     therapist = TherapistRefSerializer(read_only=True, allow_null=True)
     tags = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    # Published only when the authorization accepted names it (issue 7): never under version 1 or an import.
+    condition = serializers.CharField(source="public_condition", read_only=True)
 
     class Meta:
         model = Testimonial

@@ -50,3 +50,18 @@ def test_a_condition_the_text_on_screen_did_not_name_is_not_accepted(client, val
     assert client.post("/testimonials/new/", valid_post(condition="knee replacement",
                                                         consent_condition="knee replacement")).status_code == 302
     assert "\u201cknee replacement\u201d" in Testimonial.objects.get().consent_text
+
+
+@pytest.mark.parametrize("version, shown", [(1, ""), (0, ""), (2, "foot drop")])
+def test_the_api_publishes_the_condition_only_under_an_authorization_that_names_it(client, version, shown):
+    from django.utils import timezone
+
+    from tests.factories import TestimonialFactory
+
+    # given published testimonials under version 1 (which never named the condition), an import, and version 2
+    testimonial = TestimonialFactory(condition="foot drop", consent_version=version,
+                                     consent_text="Authorization on file with the practice.")
+    Testimonial.objects.filter(pk=testimonial.pk).update(status="approved", published_at=timezone.now())
+    # then the condition is public only where the patient authorised it
+    assert client.get(f"/api/v1/testimonials/{testimonial.pk}/").json()["condition"] == shown
+    assert client.get("/api/v1/testimonials/").json()["results"][0]["condition"] == shown
