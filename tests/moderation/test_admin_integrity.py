@@ -200,7 +200,7 @@ def test_deleting_a_testimonial_with_history_is_refused_with_a_clear_message(adm
     services.testimonial_reject(testimonial=testimonial, actor=admin_user, reason="spam")
     url = f"{CHANGELIST}{testimonial.pk}/delete/"
     page = admin_client.get(url).content.decode()
-    assert "has a moderation history, so it cannot be deleted" in page and "purge" in page
+    assert "has a moderation history and an authorization on record, so it" in page and "purge" in page
     admin_client.post(url, {"post": "yes"})
     assert Testimonial.objects.filter(pk=testimonial.pk).exists()
     assert "delete_selected" not in admin_client.get(CHANGELIST).content.decode()
