@@ -165,3 +165,48 @@ def test_low_severity_flags_need_no_confirmation(admin_user):
     Flag.objects.create(testimonial=testimonial, code="too_short", severity="low", message="Short")
     services.testimonial_approve(testimonial=testimonial, actor=admin_user)
     assert Testimonial.objects.get(pk=testimonial.pk).status == "approved"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_on_postgresql_two_moderators_deciding_at_once_make_one_move_and_no_takedown(admin_user, django_user_model):
+    """Real threads: approve and reject from the same "in review" page at the same moment."""
+    import threading
+
+    from django.db import connection, connections
+
+    from tests.conftest import missing
+
+    if connection.vendor != "postgresql":
+        missing("the concurrent compare-and-swap needs PostgreSQL")
+    colleague = django_user_model.objects.create(username="colleague")
+    testimonial = in_state("in_review")
+    barrier, outcomes = threading.Barrier(2), {}
+
+    def decide(name: str, move) -> None:
+        try:
+            row = Testimonial.objects.get(pk=testimonial.pk)
+            barrier.wait()
+            move(row)
+            outcomes[name] = "done"
+        except services.TransitionConflict as error:
+            outcomes[name] = str(error)
+        finally:
+            connections.close_all()
+
+    threads = [
+        threading.Thread(target=decide, args=("approve", lambda row: services.testimonial_approve(
+            testimonial=row, actor=admin_user, expected_status="in_review"))),
+        threading.Thread(target=decide, args=("reject", lambda row: services.testimonial_reject(
+            testimonial=row, actor=colleague, reason="spam", expected_status="in_review"))),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    winner = [name for name, outcome in outcomes.items() if outcome == "done"]
+    assert len(winner) == 1
+    loser = "reject" if winner == ["approve"] else "approve"
+    assert "changed by someone else meanwhile" in outcomes[loser]
+    final = Testimonial.objects.get(pk=testimonial.pk).status
+    assert final == {"approve": "approved", "reject": "rejected"}[winner[0]]
+    assert list(TransitionEvent.objects.values_list("from_status", flat=True)) == ["in_review"]
