@@ -24,7 +24,10 @@ def _flag_codes(testimonial_id: int) -> str:
 def testimonial_redact(*, testimonial: Testimonial, body: str, actor: AbstractBaseUser | None,
                        condition: str | None = None) -> Testimonial:
     """Replace the public text (and the condition, if given), keeping the patient's originals privately,
-    and re-analyse the new words so flags, highlights, tags and sentences match what is shown."""
+    and re-analyse the new words so flags, highlights, tags and sentences match what is shown; only a
+    moderator (or the system, actor None) may change a patient's words."""
+    if actor is not None and not actor.has_perm("reviews.moderate_testimonial"):
+        raise TransitionError(f"Only moderators may change the text of testimonial #{testimonial.pk}.")
     with transaction.atomic():
         row = (Testimonial.objects.select_for_update().select_related("location")
                .filter(pk=testimonial.pk).first())

@@ -142,11 +142,14 @@ def _plain_static_files(settings):
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Rate-limit counters and feed versions must not leak from one test into the next."""
+    """Rate-limit counters, feed versions and the practice context must not leak from one test into the next."""
     from django.core.cache import cache
 
     try:
         cache.clear()
     except Exception:
         pass
+    import moderation.analysis_store as analysis_store
+
+    analysis_store._practice_cache = None  # the therapists a test creates are not hidden by an earlier test's
     yield

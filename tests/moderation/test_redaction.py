@@ -78,3 +78,12 @@ def test_the_admin_form_redacts_body_and_condition_in_one_save(admin_client):
     testimonial.refresh_from_db()
     assert (testimonial.body, testimonial.condition, testimonial.status) == (WITHOUT_PHONE, "knee surgery", "in_review")
     assert not Flag.objects.filter(testimonial=testimonial, code="pii_phone").exists()
+
+
+def test_staff_without_the_moderate_permission_cannot_redact_through_the_service(django_user_model):
+    clerk = django_user_model.objects.create_user("clerk", password="pw-123456!", is_staff=True)
+    testimonial = analysed(WITH_PHONE)
+    with pytest.raises(services.TransitionError, match="Only moderators"):
+        services.testimonial_redact(testimonial=testimonial, body="Rewritten by a clerk.", actor=clerk)
+    assert Testimonial.objects.get(pk=testimonial.pk).body == WITH_PHONE
+    assert not TransitionEvent.objects.filter(reason="redacted").exists()
