@@ -17,7 +17,7 @@ S = Testimonial.Status
 
 # from → the states it may move to. Withdrawn is terminal.
 ALLOWED: dict[str, frozenset[str]] = {
-    S.PENDING: frozenset({S.IN_REVIEW, S.WITHDRAWN}),
+    S.PENDING: frozenset({S.IN_REVIEW, S.REJECTED, S.WITHDRAWN}),
     S.IN_REVIEW: frozenset({S.APPROVED, S.REJECTED, S.WITHDRAWN}),
     S.APPROVED: frozenset({S.REJECTED, S.WITHDRAWN}),  # approved → rejected is a takedown
     S.REJECTED: frozenset({S.IN_REVIEW, S.WITHDRAWN}),  # rejected → in_review reopens it

@@ -9,7 +9,7 @@ from tests.factories import TestimonialFactory
 
 pytestmark = pytest.mark.django_db
 
-ALLOWED = [("pending", "in_review"), ("in_review", "approved"), ("in_review", "rejected"),
+ALLOWED = [("pending", "in_review"), ("pending", "rejected"), ("in_review", "approved"), ("in_review", "rejected"),
            ("approved", "rejected"), ("rejected", "in_review")] + [
     (state, "withdrawn") for state in ("pending", "in_review", "approved", "rejected")]
 STATES = ["pending", "in_review", "approved", "rejected", "withdrawn"]
