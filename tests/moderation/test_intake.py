@@ -53,3 +53,14 @@ def test_quarantining_words_already_on_file_leaves_that_testimonial_alone():
     real.refresh_from_db()
     assert result.pk == real.pk and real.status == "pending"
     assert Testimonial.objects.count() == 1
+
+
+def test_a_bots_post_is_not_counted_as_received_in_the_public_feed(client):
+    # given one patient's testimonial and one honeypot post
+    from reviews import services as reviews_services
+
+    reviews_services.testimonial_submit(enqueue=False, **submission(body="Real words of a real patient, thank you!",
+                                                                    email="real@example.com"))
+    intake.testimonial_quarantine(note="honeypot filled in", **submission())
+    # then the feed's honest count says one was received
+    assert client.get("/api/v1/testimonials/").json()["received_count"] == 1
