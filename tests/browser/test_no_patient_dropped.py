@@ -75,7 +75,7 @@ def test_a_paste_and_send_within_three_seconds_is_asked_again_never_thanked_with
     expect(page.locator("#id_rating_4")).to_be_checked()
     expect(page.locator("#id_consent")).to_be_checked()
     assert contrast(page, "#form-notice p") >= 4.5
-    page.screenshot(path=screenshot_path("form-too-fast-phone.png"), full_page=True)
+    page.screenshot(path=screenshot_path("form-too-fast-phone.png"))  # the first screen: what the patient sees
     # when they send it again straight away, it is stored, and only then thanked
     send(page)
     assert THANKS.search(page.url)
@@ -139,7 +139,7 @@ def test_a_2500_character_paste_is_kept_whole_and_says_how_much_to_cut(live_serv
     expect(page.locator("#counter_body")).to_have_class(re.compile(r"\bover\b"))
     expect(page.locator("#counter_body_live")).to_have_text(message)  # said to screen readers at once
     assert contrast(page, "#counter_body") >= 4.5
-    page.locator("#id_body").screenshot(path=screenshot_path("form-long-paste-phone.png"))
+    page.locator("#id_body").locator("xpath=..").screenshot(path=screenshot_path("form-long-paste-phone.png"))
     # when they send it anyway, the server says the same beside the field and keeps the whole text
     send(page)
     expect(page.locator("#err_body")).to_contain_text(message)
@@ -202,3 +202,55 @@ def test_the_withdrawal_page_shows_the_patients_own_words_when_staff_shortened_t
     expect(page.locator("blockquote")).to_have_text("Brianna got me walking. Call me on 555-0100 to hear more!")
     expect(page.locator("main")).to_contain_text("Our staff shortened the version shown on our website")
     page.screenshot(path=screenshot_path("withdraw-redacted-phone.png"), full_page=True)
+
+
+def test_a_bot_that_fills_the_hidden_field_is_thanked_but_kept_out_of_the_queue(live_server, phone, clinics):
+    page, _ = phone
+    page.goto(live_server.url + FORM)
+    fill_form(page)
+    # the honeypot is off-screen and out of the tab order: only a script fills it in
+    page.locator("#id_website").evaluate("el => { el.value = 'http://cheap-pills.example'; }")
+    send(page)
+    assert THANKS.search(page.url)
+    testimonial = Testimonial.objects.get()
+    assert testimonial.status == "rejected"
+    assert testimonial.events.get().reason == "spam"
+
+
+def axe_violations(page) -> list[str]:
+    """axe-core's WCAG 2.x A/AA findings on the page as it stands (injected through DevTools, not a script
+    tag, so the page's strict CSP is untouched)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a",
+                                                                               "wcag21aa", "best-practice"]}})
+    return [f"{v['id']}: {[n['target'] for n in v['nodes']]}" for v in results.response["violations"]]
+
+
+def test_the_new_states_pass_axe_core(live_server, phone, clinics, settings):
+    page, _ = phone
+    settings.TESTIMONIAL_MIN_FILL_SECONDS = 30
+    settings.SITE_HOME_URL = "https://www.example.org/"
+    page.goto(live_server.url + FORM)
+    fill_form(page)
+    send(page)  # quicker than the minimum: the notice
+    expect(page.locator("#form-notice")).to_be_visible()
+    found = {"too fast": axe_violations(page)}
+    page.fill("#id_body", "")
+    paste(page, "#id_body", LONG)
+    expect(page.locator("#counter_body")).to_have_class(re.compile(r"\bover\b"))
+    found["long paste"] = axe_violations(page)
+    send(page)  # too long: the server's error beside the field
+    expect(page.locator("#err_body")).to_be_visible()
+    found["long paste refused"] = axe_violations(page)
+    page.fill("#id_body", STORY)
+    send(page)
+    assert THANKS.search(page.url)
+    found["thanks"] = axe_violations(page)
+    testimonial = TestimonialFactory(location=clinics["dayton"], body="Shortened.", body_original="The original words.")
+    page.goto(f"{live_server.url}/es/testimonials/withdraw/{withdrawal_token(testimonial_id=testimonial.pk)}/")
+    found["withdrawal (es)"] = axe_violations(page)
+    assert found == {name: [] for name in found}
+    # and the check does see a problem when there is one
+    page.evaluate("() => document.querySelector('main').append(Object.assign(document.createElement('img'), {src: 'data:,'}))")
+    assert any(v.startswith("image-alt") for v in axe_violations(page))

@@ -150,3 +150,11 @@ def test_a_form_shown_before_tokens_had_ids_still_goes_through(client, valid_pos
     legacy = signing.dumps(int(time.time()) - 60, salt="testimonial-form")
     assert client.post("/testimonials/new/", valid_post(form_token=legacy)).status_code == 302
     assert Testimonial.objects.count() == 1
+
+
+def test_the_replay_notice_is_spanish_on_the_spanish_form(client, valid_post):
+    first = valid_post()
+    assert client.post("/es/testimonials/new/", first).status_code == 302
+    page = html.unescape(client.post("/es/testimonials/new/", {**first, "body": "Otro texto con el mismo formulario."})
+                         .content.decode())
+    assert "Este formulario ya se envió una vez" in page and "Otro texto con el mismo formulario." in page
