@@ -15,7 +15,7 @@ from django.views.decorators.cache import never_cache
 from moderation.intake import testimonial_quarantine
 
 from .consent import CURRENT_VERSION, PRACTICE_NAME, consent_text
-from .forms import BODY_MAX, TestimonialForm, form_token_issue, thousands
+from .forms import BODY_MAX, TestimonialForm, form_token_issue
 from .ratelimit import TokenUse, address_is_trusted, client_ip, form_token_claim, rate_limit_exceeded
 from .services import keyed_hash, origin_hash, submission_key, testimonial_submit
 
@@ -100,7 +100,6 @@ def _render_form(request: HttpRequest, form: TestimonialForm, *, token: str, sta
         "consent_text": consent_text(version=CURRENT_VERSION),
         "consent_version": CURRENT_VERSION,
         "body_max": BODY_MAX,
-        "body_max_grouped": thousands(BODY_MAX),
         # The counter's script groups digits as the server's messages do (2,500; 2 500 in Spanish).
         "thousand_separator": get_format("THOUSAND_SEPARATOR"),
         "therapists": therapists,
