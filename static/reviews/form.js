@@ -50,6 +50,8 @@
     var n = kind === "short" ? short : Math.abs(max - length);
     var template = counter.getAttribute("data-" + kind + (n === 1 ? "-one" : "-other"));
     counter.classList.toggle("over", kind === "over");
+    if (kind !== "over") return template.replace("{n}", String(n));
+    // Over the limit: the server's sentence, its numbers grouped as the server groups them.
     return template.replace("{length}", grouped(length)).replace("{max}", grouped(max)).replace("{n}", grouped(n));
   }
   function count(event) {
