@@ -41,6 +41,19 @@ def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def env_networks(name: str) -> list[str]:
+    """Comma-separated CIDRs (IPv4 or IPv6); a value that is not a network fails loudly."""
+    import ipaddress
+
+    networks = env_list(name, "")
+    for network in networks:
+        try:
+            ipaddress.ip_network(network, strict=False)
+        except ValueError:
+            raise ImproperlyConfigured(f"{name} must list networks like 203.0.113.0/24, not {network!r}") from None
+    return networks
+
+
 def _local_secret_key() -> str:
     # Local development only (debug on) without DJANGO_SECRET_KEY: a random key is made once and kept
     # under var/ (never committed), so sessions and links survive restarts.
@@ -189,10 +202,15 @@ CSRF_COOKIE_SECURE = _https
 SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 31536000 if _https else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = _https
 SECURE_HSTS_PRELOAD = _https
-# Behind a reverse proxy: trust its X-Forwarded-Proto, and take the client's address from the last
-# X-Forwarded-For entry (the one the proxy appended), so rate limits see patients, not the proxy.
+# Behind a reverse proxy: trust its X-Forwarded-Proto.
 BEHIND_PROXY = env_bool("DJANGO_BEHIND_PROXY", False)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
+# How many proxies (a CDN, a load balancer…) each append one X-Forwarded-For entry in front of the app:
+# the patient's address is that many entries from the right (anything further left is the client's own
+# claim). 0 reads REMOTE_ADDR; the default is 1 behind a proxy, so rate limits see patients, not the proxy.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1 if BEHIND_PROXY else 0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured(f"TRUSTED_PROXY_COUNT must be 0 or more, not {TRUSTED_PROXY_COUNT}")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -290,9 +308,16 @@ SPECTACULAR_SETTINGS = {
 TESTIMONIAL_MIN_FILL_SECONDS = env_int("TESTIMONIAL_MIN_FILL_SECONDS", 3)
 # A form older than this is refused with a message asking to submit again.
 TESTIMONIAL_MAX_FORM_AGE_SECONDS = env_int("TESTIMONIAL_MAX_FORM_AGE_SECONDS", 4 * 3600)
-# Submissions per hour per network origin and per email address.
-TESTIMONIAL_RATE_PER_IP = env_int("TESTIMONIAL_RATE_PER_IP", 10)
+# Submissions per hour per network origin and per email address. Patients at a clinic's front desk
+# share its address: the address limit is high enough for a busy clinic and only stops floods.
+TESTIMONIAL_RATE_PER_IP = env_int("TESTIMONIAL_RATE_PER_IP", 60)
 TESTIMONIAL_RATE_PER_EMAIL = env_int("TESTIMONIAL_RATE_PER_EMAIL", 3)
+# The clinics' own networks (comma-separated CIDRs): exempt from the address limit, not the email one.
+TESTIMONIAL_TRUSTED_NETWORKS = env_networks("TESTIMONIAL_TRUSTED_NETWORKS")
+# The practice's website, linked from the thanks page ("Back to …"); empty: no link.
+SITE_HOME_URL = os.environ.get("SITE_HOME_URL", "")
+if SITE_HOME_URL and not SITE_HOME_URL.startswith(("https://", "http://")):
+    raise ImproperlyConfigured(f"SITE_HOME_URL must start with https:// or http://, not {SITE_HOME_URL!r}")
 # Minutes a testimonial may stay pending before the sweep re-enqueues its analysis.
 TESTIMONIAL_PENDING_SWEEP_MINUTES = env_int("TESTIMONIAL_PENDING_SWEEP_MINUTES", 3)
 # Seconds a public list page is cached; only with a shared cache (Redis), 0 turns it off.

@@ -2,13 +2,17 @@
 from __future__ import annotations
 
 import re
+import secrets
 import time
 import unicodedata
+from typing import NamedTuple
 
 from django import forms
 from django.conf import settings
 from django.core import signing
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from .models import Location, Testimonial, Therapist
 
@@ -30,20 +34,39 @@ def clean_text(value: str, *, multiline: bool = False) -> str:
     return " ".join(value.split())
 
 
+class FormToken(NamedTuple):
+    issued: int  # when the form was shown (seconds since the epoch)
+    id: str  # random, so each form shown can be sent once; "" for tokens issued before ids existed
+
+
 def form_token_issue(now: float | None = None) -> str:
-    """A signed timestamp put in the form when it is shown."""
-    return signing.dumps(int(now if now is not None else time.time()), salt=_FORM_SALT)
+    """A signed timestamp and a random id, put in the form when it is shown."""
+    issued = int(now if now is not None else time.time())
+    return signing.dumps({"t": issued, "n": secrets.token_urlsafe(12)}, salt=_FORM_SALT)
+
+
+def form_token_read(token: str) -> FormToken | None:
+    """The token's contents, or None if it was tampered with or is missing."""
+    try:
+        value = signing.loads(token, salt=_FORM_SALT)
+    except signing.BadSignature:
+        return None
+    if isinstance(value, int):  # a form shown before tokens had ids (still open during a deploy)
+        return FormToken(issued=value, id="")
+    if isinstance(value, dict) and isinstance(value.get("t"), int) and isinstance(value.get("n"), str):
+        return FormToken(issued=value["t"], id=value["n"])
+    return None
 
 
 def form_token_age(token: str, now: float | None = None) -> float | None:
     """Seconds since the token was issued, or None if it was tampered with or is missing."""
-    try:
-        issued = signing.loads(token, salt=_FORM_SALT)
-    except signing.BadSignature:
-        return None
-    if not isinstance(issued, int):
-        return None
-    return (now if now is not None else time.time()) - issued
+    read = form_token_read(token)
+    return None if read is None else (now if now is not None else time.time()) - read.issued
+
+
+def thousands(n: int) -> str:
+    """A count with the active language's thousands separator (2,500; 2 500 in Spanish)."""
+    return number_format(n, force_grouping=True)
 
 
 class CleanCharField(forms.CharField):
@@ -68,12 +91,13 @@ class TestimonialForm(forms.Form):
         error_messages={"required": _("Choose a rating from 1 to 5 stars."),
                         "invalid_choice": _("The rating must be between 1 and 5 stars.")},
     )
+    # No max_length here: the browser would cut a pasted text without a word. clean_body says how much
+    # to shorten instead, and the whole text comes back in the field.
     body = CleanCharField(
-        label=_("Your testimonial"), multiline=True, min_length=BODY_MIN, max_length=BODY_MAX,
-        widget=forms.Textarea(attrs={"rows": 7, "maxlength": BODY_MAX}),
+        label=_("Your testimonial"), multiline=True, min_length=BODY_MIN,
+        widget=forms.Textarea(attrs={"rows": 7}),
         error_messages={"required": _("Please tell us about your experience."),
-                        "min_length": _("Please write at least %(limit_value)d characters (you wrote %(show_value)d)."),
-                        "max_length": _("Please keep it to %(limit_value)d characters or fewer (you wrote %(show_value)d).")},
+                        "min_length": _("Please write at least %(limit_value)d characters (you wrote %(show_value)d).")},
     )
     condition = CleanCharField(label=_("What were you treated for? (optional)"), max_length=120, required=False,
                                error_messages={"max_length": _("Please keep this to %(limit_value)d characters or fewer.")})
@@ -97,7 +121,10 @@ class TestimonialForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.is_bot = False
+        # Set while cleaning; the view decides what each means (see reviews.views.testimonial_new).
+        self.too_fast = False  # sent sooner than a person fills the form in
+        self.honeypot_filled = False  # the hidden field a person never sees has text: a bot
+        self.token_id = ""
         self.locations = list(Location.objects.filter(is_active=True).order_by("name"))
 
     # --- fields -----------------------------------------------------------------------------------
@@ -130,22 +157,34 @@ class TestimonialForm(forms.Form):
     def clean_email(self) -> str:
         return clean_text(self.cleaned_data["email"]).lower()
 
+    def clean_body(self) -> str:
+        body = self.cleaned_data["body"]
+        if len(body) > BODY_MAX:
+            over = len(body) - BODY_MAX
+            raise forms.ValidationError(
+                ngettext("Your text is %(length)s characters; the limit is %(limit)s. Please shorten it by %(over)s.",
+                         "Your text is %(length)s characters; the limit is %(limit)s. Please shorten it by %(over)s.",
+                         over),
+                code="max_length", params={"length": thousands(len(body)), "limit": thousands(BODY_MAX),
+                                           "over": thousands(over)})
+        return body
+
     def clean_form_token(self) -> str:
         token = self.cleaned_data.get("form_token") or ""
-        age = form_token_age(token)
-        if age is None:
+        read = form_token_read(token)
+        if read is None:
             raise forms.ValidationError(_("This form could not be verified. Please check your entries and send it again."),
                                         code="tampered")
+        age = time.time() - read.issued
         if age > settings.TESTIMONIAL_MAX_FORM_AGE_SECONDS:
             raise forms.ValidationError(_("This form was open for a long time. Please check your entries and send it again."),
                                         code="expired")
-        if age < settings.TESTIMONIAL_MIN_FILL_SECONDS:
-            self.is_bot = True  # faster than a person can type
+        self.too_fast = age < settings.TESTIMONIAL_MIN_FILL_SECONDS
+        self.token_id = read.id
         return token
 
     def clean_website(self) -> str:
-        if self.cleaned_data.get("website"):
-            self.is_bot = True
+        self.honeypot_filled = bool(self.cleaned_data.get("website"))
         return ""
 
     def clean(self) -> dict:

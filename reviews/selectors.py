@@ -45,7 +45,17 @@ def therapist_list_with_stats() -> QuerySet[Therapist]:
     )
 
 
+def testimonial_list_received() -> QuerySet[Testimonial]:
+    """What people sent: not withdrawn, and not a bot's post rejected on arrival (honeypot, still rejected)."""
+    S = Testimonial.Status
+    # Only the system moves pending → rejected (moderation.intake); one filter() call so both conditions
+    # hold on the same event.
+    on_arrival = Testimonial.objects.filter(status=S.REJECTED, events__from_status=S.PENDING,
+                                            events__to_status=S.REJECTED)
+    return Testimonial.objects.exclude(status=S.WITHDRAWN).exclude(pk__in=on_arrival.values("pk"))
+
+
 def feed_counts() -> dict[str, int]:
     """How many testimonials were received (not withdrawn) and how many are published: an honest feed."""
-    received = Testimonial.objects.exclude(status=Testimonial.Status.WITHDRAWN).count()
+    received = testimonial_list_received().count()
     return {"received_count": received, "published_count": Testimonial.objects.filter(published_q()).count()}

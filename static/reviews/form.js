@@ -30,26 +30,36 @@
   location.addEventListener("change", narrow);
   narrow();
 
-  // A character counter: how many more are needed, then how many are left. It counts characters as
-  // the server does (an emoji is one), and speaks only after a pause in typing, not at every key.
+  // A character counter: how many more are needed, then how many are left, then (a long paste is
+  // never cut) how much to shorten, in the server's own words. It counts characters as the server
+  // does (an emoji is one), and speaks only after a pause in typing, not at every key.
   var body = document.getElementById("id_body");
   var counter = document.getElementById("counter_body");
   var live = document.getElementById("counter_body_live");
   var min = parseInt(counter.getAttribute("data-min"), 10);
   var max = parseInt(counter.getAttribute("data-max"), 10);
+  var separator = counter.getAttribute("data-separator") || "";
   var speakTimer = null;
+  function grouped(n) {
+    return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, separator);
+  }
   function message() {
     var length = Array.from(body.value.trim()).length;
     var short = min - length;
-    var n = short > 0 ? short : Math.max(max - length, 0);
-    var kind = short > 0 ? "short" : "left";
+    var kind = short > 0 ? "short" : (length > max ? "over" : "left");
+    var n = kind === "short" ? short : Math.abs(max - length);
     var template = counter.getAttribute("data-" + kind + (n === 1 ? "-one" : "-other"));
-    return template.replace("{n}", String(n));
+    counter.classList.toggle("over", kind === "over");
+    if (kind !== "over") return template.replace("{n}", String(n));
+    // Over the limit: the server's sentence, its numbers grouped as the server groups them.
+    return template.replace("{length}", grouped(length)).replace("{max}", grouped(max)).replace("{n}", grouped(n));
   }
-  function count() {
+  function count(event) {
     counter.textContent = message();
     clearTimeout(speakTimer);
-    speakTimer = setTimeout(function () { live.textContent = counter.textContent; }, 1200);
+    // A paste that goes over the limit is said at once: the patient did not just type one key.
+    var now = event && event.inputType === "insertFromPaste" && counter.classList.contains("over");
+    speakTimer = setTimeout(function () { live.textContent = counter.textContent; }, now ? 0 : 1200);
   }
   body.addEventListener("input", count);
   counter.textContent = message();
@@ -69,8 +79,11 @@
     button.textContent = label;
   });
 
-  // The error summary takes the focus; each link moves the focus to its field with its label in view.
+  // The error summary (or, without errors, the note asking to send again) takes the focus; each link
+  // moves the focus to its field with its label in view.
   var summary = document.getElementById("error-summary");
+  var notice = document.getElementById("form-notice");
+  if (!summary && notice) notice.focus();
   if (summary) {
     summary.focus();
     summary.addEventListener("click", function (event) {

@@ -202,10 +202,12 @@ def test_the_counter_says_how_many_characters_are_needed_then_left(live_server, 
     expect(page.locator("#counter_body_live")).to_have_text("1979 characters left")
     body.fill("x" * 1999)
     expect(counter).to_have_text("1 character left")
-    # the textarea stops at the maximum
-    body.press_sequentially("yz")
+    body.press_sequentially("y")
     expect(counter).to_have_text("0 characters left")
-    assert len(body.input_value()) == 2000
+    # typing on goes over the limit and says by how much, without cutting a character
+    body.press_sequentially("z")
+    expect(counter).to_have_text("Your text is 2,001 characters; the limit is 2,000. Please shorten it by 1.")
+    assert len(body.input_value()) == 2001
 
 
 def test_a_link_with_clinic_and_therapist_prefills_the_form(live_server, phone, clinics):

@@ -27,7 +27,8 @@ VISIBLE_WORDS = """() => {
       if (el.getAttribute(name)) words.push(el.getAttribute(name));
     }
   }
-  for (const name of ['data-left-one', 'data-left-other', 'data-short-one', 'data-short-other']) {
+  for (const name of ['data-left-one', 'data-left-other', 'data-short-one', 'data-short-other',
+                      'data-over-one', 'data-over-other']) {
     words.push(document.getElementById('counter_body').getAttribute(name));
   }
   words.push(document.title);

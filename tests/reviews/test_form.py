@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import html
+import re
 import time
 
 import pytest
@@ -55,7 +56,7 @@ BAD_INPUTS = [
     ("missing rating", {"rating": None}, "rating", "Choose a rating"),
     ("empty testimonial", {"body": "   "}, "body", "tell us about your experience"),
     ("too short", {"body": "Great!"}, "body", "at least 20 characters"),
-    ("too long", {"body": "x" * (BODY_MAX + 1)}, "body", f"to {BODY_MAX} characters or fewer"),
+    ("too long", {"body": "x" * (BODY_MAX + 1)}, "body", "the limit is 2,000. Please shorten it by 1."),
     ("condition too long", {"condition": "c" * 121}, "condition", "to 120 characters or fewer"),
     ("first name too long", {"first_name": "f" * 61}, "first_name", "to 60 characters or fewer"),
     ("missing last name", {"last_name": ""}, "last_name", "last name"),
@@ -131,17 +132,87 @@ def test_html_in_a_kept_input_is_escaped_on_the_page(client, valid_post):
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
 
 
-def test_the_honeypot_gets_the_thanks_page_and_stores_nothing(client, valid_post):
-    response = post(client, valid_post(website="http://spam.example"))
+def test_a_honeypot_post_is_stored_already_rejected_as_spam_and_never_queued(client, valid_post, filesystem_broker,
+                                                                           django_capture_on_commit_callbacks):
+    # when a bot fills in the hidden field
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post(client, valid_post(website="http://spam.example"))
+    # then it sees the thanks page, and its post is kept for the record, already rejected as spam
     assert response.status_code == 302 and response["Location"] == "/testimonials/thanks/"
-    assert Testimonial.objects.count() == 0
+    testimonial = Testimonial.objects.get()
+    assert testimonial.status == "rejected"
+    (event,) = testimonial.events.all()
+    assert (event.from_status, event.to_status, event.reason, event.actor) == ("pending", "rejected", "spam", None)
+    assert "honeypot" in event.note
+    # and nothing was sent to the worker: no analysis for the moderators' queue, no confirmation email
+    assert queued_task_names(filesystem_broker) == []
 
 
-def test_a_post_faster_than_a_person_is_treated_as_a_bot(client, valid_post, settings):
+def test_a_valid_post_sends_its_analysis_and_confirmation_to_the_worker(client, valid_post, filesystem_broker,
+                                                                        django_capture_on_commit_callbacks):
+    # the counterpart of the honeypot test: the same broker sees a real patient's tasks
+    with django_capture_on_commit_callbacks(execute=True):
+        post(client, valid_post())
+    assert sorted(queued_task_names(filesystem_broker)) == ["moderation.tasks.analyze_testimonial_task",
+                                                            "moderation.tasks.send_confirmation_email_task"]
+
+
+def queued_task_names(app) -> list[str]:
+    """The tasks waiting in the filesystem broker's queue folder (one JSON message a file)."""
+    import json
+    from pathlib import Path
+
+    folder = Path(app.conf.broker_transport_options["data_folder_in"])
+    return [json.loads(message.read_text())["headers"]["task"] for message in folder.iterdir()]
+
+
+def test_a_post_faster_than_a_person_keeps_the_input_and_asks_to_send_again(client, valid_post, settings):
+    # given a patient who pastes a text written beforehand and sends at once
     settings.TESTIMONIAL_MIN_FILL_SECONDS = 30
     response = post(client, valid_post())
-    assert response.status_code == 302
+    page = html.unescape(response.content.decode())
+    # then the form comes back with everything typed, one sentence asking to send it again, and no row
+    assert response.status_code == 200
     assert Testimonial.objects.count() == 0
+    assert "please check your entries and send the form again" in page.lower()
+    assert "After eight weeks I hike again!" in page and 'value="Dana"' in page
+    assert 'class="error-summary"' not in page  # nothing is wrong with what they typed
+    # and sending it again straight away goes through (they already spent the time once)
+    from .conftest import form_token
+
+    again = post(client, valid_post(form_token=form_token(response.content.decode())))
+    assert again.status_code == 302 and again["Location"] == "/testimonials/thanks/"
+    assert Testimonial.objects.get().status == "pending"
+
+
+def test_a_post_too_fast_and_invalid_shows_the_errors_only(client, valid_post, settings):
+    settings.TESTIMONIAL_MIN_FILL_SECONDS = 30
+    page = html.unescape(post(client, valid_post(consent=None)).content.decode())
+    assert "tick the box" in page and "send the form again" not in page
+
+
+def test_a_text_over_the_limit_is_explained_with_how_much_to_cut_and_kept_whole(client, valid_post):
+    # given a patient who pasted 2,500 characters
+    body = ("I could not walk to the mailbox. " * 80)[:2499] + "!"
+    assert len(body) == 2500
+    response = post(client, valid_post(body=body))
+    page = html.unescape(response.content.decode())
+    # then the message says how long it is, the limit and how much to cut
+    assert "Your text is 2,500 characters; the limit is 2,000. Please shorten it by 500." in page
+    # and the whole text is back in the field, with nothing that would cut it in the browser
+    assert body in page
+    assert Testimonial.objects.count() == 0
+    textarea = re.search(r"<textarea[^>]*>", page).group(0)
+    assert "maxlength" not in textarea
+
+
+def test_the_spanish_form_explains_a_text_over_the_limit_in_spanish(client, valid_post, clinic):
+    body = ("Muy buena atención en la clínica. " * 80)[:2499] + "!"
+    response = client.post("/es/testimonials/new/", valid_post(body=body))
+    page = html.unescape(response.content.decode())
+    # Spanish groups thousands with a no-break space, as Django's Spanish number format does
+    assert "Su texto tiene 2\xa0500 caracteres; el límite es 2\xa0000. Acórtelo en 500 caracteres." in page
+    assert body in page
 
 
 def test_a_double_click_or_resubmission_makes_one_testimonial(client, valid_post):
@@ -201,7 +272,7 @@ def test_a_signed_token_cannot_be_made_without_the_secret():
 
 
 def test_behind_a_proxy_the_rate_limit_counts_the_patients_address_not_the_proxys(client, valid_post, settings):
-    settings.BEHIND_PROXY = True
+    settings.TRUSTED_PROXY_COUNT = 1
     settings.TESTIMONIAL_RATE_PER_IP = 1
 
     def post_from(ip: str, **overrides):
