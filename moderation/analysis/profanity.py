@@ -16,7 +16,12 @@ _LEET = {"a": "@4", "b": "8", "e": "3", "g": "9", "i": "1!|l", "l": "1|", "o": "
          "t": "7+", "u": "v"}
 _MASK = "*#%@$!^&_"
 _FINAL_MASK = "*#"  # a trailing "!" ends the sentence rather than masking a letter
-_SEPARATOR = r"[._\-]?"
+# Inside a word, letters may be split by dots, dashes, underscores or an apostrophe ("sh'it").
+_SEPARATOR = r"[._\-']?"
+# Letters spaced out one by one ("f u c k", "s h i t"): collapsed and checked as one word.
+_SPACED = re.compile(r"(?<![\w@$*!])(?:[A-Za-z@$*!0-9][ ]){2,}[A-Za-z@$*!0-9](?![\w@$*!])")
+# Clipped forms that only make sense as a masked swear word: "f'ing", "f***in'", "effing".
+_CLIPPED = re.compile(r"(?<![A-Za-z0-9])(?:f['*#]+(?:ing|in|n|en)|effing|effin)(?![A-Za-z0-9])", re.IGNORECASE)
 
 
 def _letter_class(ch: str, *, final: bool) -> str:
@@ -41,13 +46,31 @@ def _matcher() -> re.Pattern[str]:
     return re.compile(r"(?<![A-Za-z0-9])(?:" + "|".join(groups) + r")(?![A-Za-z0-9])")
 
 
+def _spaced_word(run: str) -> tuple[int, int] | None:
+    """Offsets of a swear word spelled out letter by letter within run ("a f u c k up")."""
+    letters = run.split(" ")
+    for i in range(len(letters)):
+        for j in range(len(letters), i + 2, -1):  # longest first, at least three letters
+            if _matcher().fullmatch("".join(letters[i:j])):
+                return 2 * i, 2 * j - 1
+    return None
+
+
 def profanity_flags(text: str) -> list[FlagHit]:
     """A profanity flag for each strong swear word, however spelled."""
-    flags = []
+    flags = [FlagHit("profanity", "medium", "Contains profanity.", m.start(), m.end())
+             for m in _CLIPPED.finditer(text)]
+    for m in _SPACED.finditer(text):
+        span = _spaced_word(m.group())
+        if span:
+            flags.append(FlagHit("profanity", "medium", "Contains profanity.", m.start() + span[0],
+                                 m.start() + span[1]))
     for m in _matcher().finditer(text):
         word = m.group()
         # A run of marks ("**", "$$$") is not a word: it needs a leading letter or two letters.
         if not word[0].isalpha() and sum(c.isalpha() for c in word) < 2:
             continue
+        if any(f.start <= m.start() < f.end for f in flags):
+            continue
         flags.append(FlagHit("profanity", "medium", "Contains profanity.", m.start(), m.end()))
-    return flags
+    return sorted(flags, key=lambda f: f.start)
