@@ -13,6 +13,9 @@ from functools import lru_cache
 
 from . import vader
 from ._data import Cue, load_json
+from .outcomes import find_outcome_claims
+from .profanity import profanity_flags
+from .sentiment_classes import complaint_weight, has_contrast, is_logistics, logistics_clause, negated_at
 from .results import SentenceScore, Sentiment
 from .text import ascii_quotes, sentence_spans
 
@@ -21,13 +24,14 @@ POSITIVE_AT = 0.1
 NEGATIVE_AT = -0.1
 STORY_DISCOUNT = 0.2  # share of an injury-story sentence's negativity that still counts
 COMPLAINT_PRAISE_DISCOUNT = 0.6  # share of a complaint sentence's positive words that still counts
-NEGATED_COMPLAINT_SHARE = 0.5  # a complaint cue under a negation counts as this much praise
-# A negator close before the match, in the same clause (no punctuation between): "don't just hand
-# you a sheet", "not a single appointment started late".
-_NEGATED_BEFORE = re.compile(r"(?:\b(?:not|never|no)\b|n't)(?:\s+(?:a\s+single|once|even|just|ever|one))?"
-                             r"(?:\s+[\w']+){0,2}\s+$", re.IGNORECASE)
+NEGATED_COMPLAINT_SHARE = 0.5
+AFTER_CONTRAST_PRAISE = 0.2  # share of the praise before "but" when a complaint follows it
+OUTCOME_PRAISE = 0.4
+PROFANITY_COMPLAINT = -0.6  # a complaint cue under a negation counts as this much praise
 UNMET_SERVICE_WEIGHT = -0.5  # a sentence saying the practice did not do its job, in neutral words
-ROLE_WEIGHT = {"complaint": 1.3, "verdict": 1.0, "other": 0.7, "story": 0.5}
+ROLE_WEIGHT = {"complaint": 1.3, "verdict": 1.0, "other": 0.7, "story": 0.5, "logistics": 0.4}
+GRIPE_SHARE = 0.5  # share of a logistics clause that counts beside praise in the same sentence
+_PEOPLE = frozenset({"therapist", "therapists", "pt", "staff", "doctor", "she", "he", "team", "aide", "aides"})
 _WORD = re.compile(r"[\w']+")
 _NO_SPACE_SCRIPTS = frozenset({"ko", "zh", "ja"})
 
@@ -132,21 +136,44 @@ def _clamp(x: float) -> float:
     return max(-1.0, min(1.0, x))
 
 
-def _sentence(text: str, compound: float) -> tuple[str, float]:
-    """The role of one sentence and its domain-adjusted score, given the cues the whole text allows."""
-    cues = _cues()
-    words = set(_WORD.findall(text.lower()))
+def _cue_weights(text: str, words: set[str]) -> tuple[float, float]:
+    """(complaint, praise) of one sentence from the supported cues and the word-class mechanisms."""
     complaints, praises = _cues_for(words)  # only the cues this sentence's words can set off
     complaint = praise = 0.0
     for cue in complaints:
         match = cue.pattern.search(text)
         if match is None:
             continue
-        if _NEGATED_BEFORE.search(text[max(0, match.start() - 30):match.start()]):
+        if negated_at(text, match.start()):
             praise -= cue.weight * NEGATED_COMPLAINT_SHARE  # "not a single appointment started late"
         else:
             complaint += cue.weight
     praise += sum(c.weight for c in praises if c.pattern.search(text))
+    fact, relief = complaint_weight(text, words)
+    if find_outcome_claims(text):
+        relief += OUTCOME_PRAISE  # "cut my headaches in half": a result VADER reads as neutral
+    if profanity_flags(text):
+        fact += PROFANITY_COMPLAINT  # swearing without praise words is anger at someone
+    return max(complaint + fact, -1.5), praise + relief
+
+
+def _sentence(text: str, compound: float) -> tuple[str, float]:
+    """The role of one sentence and its domain-adjusted score, given the cues the whole text allows."""
+    cues = _cues()
+    words = set(_WORD.findall(text.lower()))
+    mixed = logistics_clause(text)
+    if mixed is not None:
+        rest_text, gripe_text = mixed
+        rest_words = set(_WORD.findall(rest_text.lower()))
+        rest = vader.polarity_scores(rest_text)["compound"]
+        if rest > 0.05 and _cue_weights(rest_text, rest_words)[0] == 0:
+            # "Good results, but the evening hours are limited": the care is the point, the hours a gripe.
+            gripe = vader.polarity_scores(gripe_text)["compound"]
+            gripe += _cue_weights(gripe_text, set(_WORD.findall(gripe_text.lower())))[0]
+            return "verdict", round(_clamp(rest + GRIPE_SHARE * min(gripe, 0.0)), 4)
+    complaint, praise = _cue_weights(text, words)
+    if complaint < 0 and compound > 0.05 and profanity_flags(text):
+        complaint -= PROFANITY_COMPLAINT  # "holy sh*t my back feels amazing" is delight, not anger
     cared_for = not cues.care_targets.isdisjoint(words)
     if complaint == 0 and praise == 0 and compound <= 0 and _unmet_service(words, cared_for):
         complaint = UNMET_SERVICE_WEIGHT
@@ -155,6 +182,8 @@ def _sentence(text: str, compound: float) -> tuple[str, float]:
     elif (compound < 0 and not cared_for and cues.ongoing.isdisjoint(words)
           and not cues.story_markers.isdisjoint(words) and not cues.symptoms.isdisjoint(words)):
         role = "story"
+    elif compound < 0 and is_logistics(text) and _PEOPLE.isdisjoint(words):
+        role = "logistics"
     elif praise > 0 or cared_for:
         role = "verdict"
     else:
@@ -162,8 +191,9 @@ def _sentence(text: str, compound: float) -> tuple[str, float]:
     if role == "story":
         base = compound * STORY_DISCOUNT
     elif role == "complaint" and compound > 0:
-        # "The staff were lovely but nobody cared whether I improved": the complaint is the point.
-        base = compound * COMPLAINT_PRAISE_DISCOUNT
+        # "The staff were lovely but nobody cared whether I improved": the complaint is the point,
+        # the more so when it comes after the contrast word.
+        base = compound * (AFTER_CONTRAST_PRAISE if has_contrast(text) else COMPLAINT_PRAISE_DISCOUNT)
     else:
         base = compound
     return role, round(_clamp(base + complaint + praise), 4)

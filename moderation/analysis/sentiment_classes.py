@@ -1,0 +1,159 @@
+"""Complaint and balance mechanisms built from named word classes (sentiment_domain.json's
+"word_classes"), not from phrases of particular texts.
+
+- complaint as fact: a service failure (cancel, billed, waited…) stated with repetition or absence
+  (again, twice, never, still…), or a wait with a duration ("waited 40 minutes");
+- neglect: nobody doing a care act ("no one called back"), or the practice not doing one;
+- a staff attitude word ("rude", "dismissive"); pressure to buy ("kept pushing a package");
+- a result that did not come ("no better", "didn't help"), unless about another provider;
+- a clause about logistics (parking, hours, music) is a gripe, which weighs little beside praise.
+A failure word under a negation ("never once felt rushed") is praise, not a complaint.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ._data import load_json
+
+FACT_WEIGHT = -0.5  # one complaint stated as a fact, in words VADER reads as neutral
+ATTITUDE_WEIGHT = -0.6
+NEGATED_SHARE = 0.5  # a negated failure ("they never cancelled") counts as this much praise
+# A negator shortly before, in the same clause: "never once felt rushed", "not a single late start".
+_NEGATED_BEFORE = re.compile(r"(?:\b(?:not|never|no|without|nobody|noone|no\s+one)\b|n't)"
+                             r"(?:\s+(?:a\s+single|once|even|just|ever|one|there))?"
+                             r"(?:\s+[\w'-]+){0,4}\s+$", re.IGNORECASE)
+_NUMBER = r"(?:\d+|an?|one|two|three|four|five|ten|fifteen|twenty|thirty|forty|forty-five|fifty|sixty|ninety)"
+
+
+def _alternation(words: list[str]) -> str:
+    """A regex alternation of class members, longest first, spaces matching any whitespace."""
+    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
+
+
+@dataclass(frozen=True)
+class _Classes:
+    """The compiled word classes."""
+
+    failure: re.Pattern[str]
+    repetition: frozenset[str]
+    wait: re.Pattern[str]
+    neglect: re.Pattern[str]
+    practice_neglect: re.Pattern[str]
+    attitude: re.Pattern[str]
+    sales: re.Pattern[str]
+    no_result: re.Pattern[str]
+    no_result_exceptions: re.Pattern[str]
+    logistics: re.Pattern[str]
+    contrast: re.Pattern[str]
+    burden: re.Pattern[str]
+    depersonal: re.Pattern[str]
+    left: re.Pattern[str]
+    left_exceptions: re.Pattern[str]
+    ignored: re.Pattern[str]
+    debt: re.Pattern[str]
+    broken_promise: re.Pattern[str]
+
+
+@lru_cache(maxsize=1)
+def classes() -> _Classes:
+    """Compile the word classes once."""
+    wc = load_json("sentiment_domain.json")["word_classes"]
+
+    def words(name: str) -> re.Pattern[str]:
+        return re.compile(rf"(?<![\w-])(?:{_alternation(wc[name])})(?![\w-])", re.IGNORECASE)
+
+    agents, acts = _alternation(wc["absent_agents"]), _alternation(wc["care_acts"])
+    return _Classes(
+        # "waiting room" is a place, not a wait
+        failure=re.compile(rf"(?<![\w-])(?:{_alternation(wc['service_failure'])})(?![\w-])(?!\s+(?:room|area|list))",
+                           re.IGNORECASE),
+        repetition=frozenset(wc["repetition"]),
+        wait=re.compile(rf"\b(?:{_alternation(wc['wait_words'])})\b(?:\s+[\w'-]+){{0,4}}?\s+{_NUMBER}\s*\+?\s*"
+                        rf"(?:{_alternation(wc['duration_units'])})\b", re.IGNORECASE),
+        neglect=re.compile(rf"\b(?:{agents})\b(?!\s+else)(?:\s+[\w']+){{0,3}}?\s+(?:{acts})\b", re.IGNORECASE),
+        practice_neglect=re.compile(
+            rf"(?<!\bi\s)\b(?:didn'?t|did\s+not|don'?t|doesn'?t|does\s+not|never)\s+(?:seem\s+to\s+|really\s+|even\s+|bother\s+to\s+)?"
+            rf"(?:{_alternation(wc['practice_neglect_verbs'])})\b", re.IGNORECASE),
+        attitude=words("staff_attitude"),
+        sales=re.compile(rf"\b(?:{_alternation(wc['sales_pressure'])})\b(?:\s+[\w'$-]+){{0,5}}?\s+"
+                         rf"(?:{_alternation(wc['sales_objects'])})\b", re.IGNORECASE),
+        no_result=words("no_result"),
+        no_result_exceptions=words("no_result_exceptions"),
+        logistics=words("logistics"),
+        contrast=re.compile(rf"[,;]?\s*\b(?:{_alternation(wc['contrast'])})\b", re.IGNORECASE),
+        burden=words("burden"),
+        depersonal=re.compile(rf"\blike\s+(?:i\s+was\s+)?(?:a|an|just\s+a|just\s+another|another|one\s+more)\s+"
+                              rf"(?:{_alternation(wc['depersonal_nouns'])})\b", re.IGNORECASE),
+        left=words("left_practice"),
+        left_exceptions=words("left_practice_exceptions"),
+        ignored=words("ignored_patient"),
+        debt=words("unexpected_debt"),
+        broken_promise=re.compile(rf"\b(?:{_alternation(wc['broken_promise_openers'])})\b.{{3,80}}?"
+                                  rf"\b(?:{_alternation(wc['broken_promise_turns'])})\b", re.IGNORECASE),
+    )
+
+
+def negated_at(text: str, start: int) -> bool:
+    """True when a negator governs the word at start."""
+    return bool(_NEGATED_BEFORE.search(text[max(0, start - 40):start]))
+
+
+def complaint_weight(text: str, words: set[str]) -> tuple[float, float]:
+    """(complaint, praise) weights of one sentence from the class mechanisms."""
+    c = classes()
+    complaint = praise = 0.0
+    failure = c.failure.search(text)
+    if failure is not None:
+        if negated_at(text, failure.start()):
+            praise -= FACT_WEIGHT * NEGATED_SHARE
+        elif not c.repetition.isdisjoint(words) or re.search(r"\b\d+\s+times\b|\bthree\s+times\b", text, re.I):
+            complaint += FACT_WEIGHT
+    wait = c.wait.search(text)
+    if wait is not None and complaint == 0 and not negated_at(text, wait.start()):
+        complaint += FACT_WEIGHT
+    neglect = c.neglect.search(text) or c.practice_neglect.search(text)
+    if neglect is not None and not c.no_result_exceptions.search(text):
+        complaint += FACT_WEIGHT
+    attitude = c.attitude.search(text)
+    if attitude is not None:
+        if negated_at(text, attitude.start()):
+            praise -= ATTITUDE_WEIGHT * NEGATED_SHARE
+        else:
+            complaint += ATTITUDE_WEIGHT
+    if c.sales.search(text):
+        complaint += FACT_WEIGHT
+    if c.no_result.search(text) and not c.no_result_exceptions.search(text):
+        complaint += FACT_WEIGHT
+    for pattern in (c.burden, c.depersonal, c.ignored, c.broken_promise, c.debt):
+        if pattern.search(text):
+            complaint += FACT_WEIGHT
+    if c.left.search(text) and not c.left_exceptions.search(text):
+        complaint += FACT_WEIGHT
+    return max(complaint, -1.2), praise
+
+
+def has_contrast(text: str) -> bool:
+    """True when a sentence turns on a contrast word ("but", "though") after its start."""
+    m = classes().contrast.search(text)
+    return m is not None and m.start() > 0
+
+
+def logistics_clause(text: str) -> tuple[str, str] | None:
+    """(the rest, the logistics gripe) when a sentence contrasts praise with a logistics clause."""
+    c = classes()
+    m = c.contrast.search(text)
+    if m is None or m.start() == 0:
+        return None
+    before, after = text[:m.start()], text[m.end():]
+    if c.logistics.search(after) and not c.logistics.search(before):
+        return before, after
+    if c.logistics.search(before) and not c.logistics.search(after):
+        return after, before
+    return None  # both or neither clause about logistics: no gripe to set aside
+
+
+def is_logistics(text: str) -> bool:
+    """True when a sentence is about the premises, hours or paperwork."""
+    return classes().logistics.search(text) is not None
