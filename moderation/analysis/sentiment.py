@@ -167,7 +167,7 @@ def _sentence(text: str, compound: float) -> tuple[str, float]:
         rest_words = set(_WORD.findall(rest_text.lower()))
         rest = vader.polarity_scores(rest_text)["compound"]
         if rest > 0.05 and _cue_weights(rest_text, rest_words)[0] == 0:
-            # "Good results, but the evening hours are limited": the care is the point, the hours a gripe.
+            # "Great care, but the parking is awful": the care is the point, the parking a gripe.
             gripe = vader.polarity_scores(gripe_text)["compound"]
             gripe += _cue_weights(gripe_text, set(_WORD.findall(gripe_text.lower())))[0]
             return "verdict", round(_clamp(rest + GRIPE_SHARE * min(gripe, 0.0)), 4)

@@ -47,7 +47,6 @@ class _Classes:
     no_result_exceptions: re.Pattern[str]
     logistics: re.Pattern[str]
     contrast: re.Pattern[str]
-    burden: re.Pattern[str]
     depersonal: re.Pattern[str]
     left: re.Pattern[str]
     left_exceptions: re.Pattern[str]
@@ -83,7 +82,6 @@ def classes() -> _Classes:
         no_result_exceptions=words("no_result_exceptions"),
         logistics=words("logistics"),
         contrast=re.compile(rf"[,;]?\s*\b(?:{_alternation(wc['contrast'])})\b", re.IGNORECASE),
-        burden=words("burden"),
         depersonal=re.compile(rf"\blike\s+(?:i\s+was\s+)?(?:a|an|just\s+a|just\s+another|another|one\s+more)\s+"
                               rf"(?:{_alternation(wc['depersonal_nouns'])})\b", re.IGNORECASE),
         left=words("left_practice"),
@@ -126,7 +124,7 @@ def complaint_weight(text: str, words: set[str]) -> tuple[float, float]:
         complaint += FACT_WEIGHT
     if c.no_result.search(text) and not c.no_result_exceptions.search(text):
         complaint += FACT_WEIGHT
-    for pattern in (c.burden, c.depersonal, c.ignored, c.broken_promise, c.debt):
+    for pattern in (c.depersonal, c.ignored, c.broken_promise, c.debt):
         if pattern.search(text):
             complaint += FACT_WEIGHT
     if c.left.search(text) and not c.left_exceptions.search(text):
