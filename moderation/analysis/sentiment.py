@@ -136,7 +136,8 @@ def _clamp(x: float) -> float:
     return max(-1.0, min(1.0, x))
 
 
-def _cue_weights(text: str, words: set[str]) -> tuple[float, float]:
+def _cue_weights(text: str, words: set[str], *, claim: bool = False, swearing: bool = False,
+                 ) -> tuple[float, float]:
     """(complaint, praise) of one sentence from the supported cues and the word-class mechanisms."""
     complaints, praises = _cues_for(words)  # only the cues this sentence's words can set off
     complaint = praise = 0.0
@@ -150,14 +151,14 @@ def _cue_weights(text: str, words: set[str]) -> tuple[float, float]:
             complaint += cue.weight
     praise += sum(c.weight for c in praises if c.pattern.search(text))
     fact, relief = complaint_weight(text, words)
-    if find_outcome_claims(text):
+    if claim:
         relief += OUTCOME_PRAISE  # "cut my headaches in half": a result VADER reads as neutral
-    if profanity_flags(text):
+    if swearing:
         fact += PROFANITY_COMPLAINT  # swearing without praise words is anger at someone
     return max(complaint + fact, -1.5), praise + relief
 
 
-def _sentence(text: str, compound: float) -> tuple[str, float]:
+def _sentence(text: str, compound: float, *, claim: bool = False, swearing: bool = False) -> tuple[str, float]:
     """The role of one sentence and its domain-adjusted score, given the cues the whole text allows."""
     cues = _cues()
     words = set(_WORD.findall(text.lower()))
@@ -171,8 +172,8 @@ def _sentence(text: str, compound: float) -> tuple[str, float]:
             gripe = vader.polarity_scores(gripe_text)["compound"]
             gripe += _cue_weights(gripe_text, set(_WORD.findall(gripe_text.lower())))[0]
             return "verdict", round(_clamp(rest + GRIPE_SHARE * min(gripe, 0.0)), 4)
-    complaint, praise = _cue_weights(text, words)
-    if complaint < 0 and compound > 0.05 and profanity_flags(text):
+    complaint, praise = _cue_weights(text, words, claim=claim, swearing=swearing)
+    if complaint < 0 and compound > 0.05 and swearing:
         complaint -= PROFANITY_COMPLAINT  # "holy sh*t my back feels amazing" is delight, not anger
     cared_for = not cues.care_targets.isdisjoint(words)
     if complaint == 0 and praise == 0 and compound <= 0 and _unmet_service(words, cared_for):
@@ -253,9 +254,17 @@ def _foreign_label(text: str, language: str) -> str:
 
 
 def analyze_sentiment(text: str, *, language: str = "en", is_spam: bool = False,
+                      claims: list[tuple[int, int]] | None = None,
+                      swearing: list[tuple[int, int]] | None = None,
                       ) -> tuple[Sentiment, tuple[SentenceScore, ...]]:
-    """VADER scores of the whole text (quotes made ASCII) and the domain label with per-sentence scores."""
+    """VADER scores of the whole text (quotes made ASCII) and the domain label with per-sentence scores.
+
+    claims / swearing: spans of outcome claims and profanity, when the caller has found them already."""
     plain = ascii_quotes(text)
+    if claims is None:
+        claims = [(c.start, c.end) for c in find_outcome_claims(plain)]
+    if swearing is None:
+        swearing = [(f.start, f.end) for f in profanity_flags(plain)]
     vpass = vader.run(plain)
     sentences: list[SentenceScore] = []
     total = weight = 0.0
@@ -272,7 +281,9 @@ def analyze_sentiment(text: str, *, language: str = "en", is_spam: bool = False,
         adjusted = _domain_valences(lows, vpass.valences, first, token)
         domain = compound if adjusted is None else vader.score_slice(vpass, plain, first, token, start, end,
                                                                      valences=adjusted)
-        role, score = _sentence(plain[start:end], domain)
+        role, score = _sentence(plain[start:end], domain,
+                                claim=any(s < end and start < e for s, e in claims),
+                                swearing=any(s < end and start < e for s, e in swearing))
         sentences.append(SentenceScore(start=start, end=end, compound=compound,
                                        label=_sentence_label(score), role=role, score=score))
         # The closing sentence is usually the verdict on the care.

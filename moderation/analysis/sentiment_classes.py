@@ -32,27 +32,50 @@ def _alternation(words: list[str]) -> str:
     return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
 
 
+_WORD = re.compile(r"[\w']+")
+
+
+class _Gated:
+    """A class pattern tried only when the sentence holds one of its trigger words (a set look-up
+    is far cheaper than a regex scan, and most sentences hold none)."""
+
+    __slots__ = ("pattern", "triggers")
+
+    def __init__(self, pattern: str, triggers: set[str]) -> None:
+        self.pattern = re.compile(pattern, re.IGNORECASE)
+        self.triggers = frozenset(triggers)
+
+    def find(self, text: str, words: set[str]) -> re.Match[str] | None:
+        """The first match, or None; words are the sentence's lower-cased words."""
+        return None if self.triggers.isdisjoint(words) else self.pattern.search(text)
+
+
+def _firsts(members: list[str]) -> set[str]:
+    """The first word of each member: one of them must be in a sentence for a member to match."""
+    return {_WORD.findall(m.lower())[0] for m in members if _WORD.search(m)}
+
+
 @dataclass(frozen=True)
 class _Classes:
     """The compiled word classes."""
 
-    failure: re.Pattern[str]
+    failure: _Gated
     repetition: frozenset[str]
-    wait: re.Pattern[str]
-    neglect: re.Pattern[str]
-    practice_neglect: re.Pattern[str]
-    attitude: re.Pattern[str]
-    sales: re.Pattern[str]
-    no_result: re.Pattern[str]
-    no_result_exceptions: re.Pattern[str]
-    logistics: re.Pattern[str]
-    contrast: re.Pattern[str]
-    depersonal: re.Pattern[str]
-    left: re.Pattern[str]
-    left_exceptions: re.Pattern[str]
-    ignored: re.Pattern[str]
-    debt: re.Pattern[str]
-    broken_promise: re.Pattern[str]
+    wait: _Gated
+    neglect: _Gated
+    practice_neglect: _Gated
+    attitude: _Gated
+    sales: _Gated
+    no_result: _Gated
+    no_result_exceptions: _Gated
+    logistics: _Gated
+    contrast: _Gated
+    depersonal: _Gated
+    left: _Gated
+    left_exceptions: _Gated
+    ignored: _Gated
+    debt: _Gated
+    broken_promise: _Gated
 
 
 @lru_cache(maxsize=1)
@@ -60,36 +83,38 @@ def classes() -> _Classes:
     """Compile the word classes once."""
     wc = load_json("sentiment_domain.json")["word_classes"]
 
-    def words(name: str) -> re.Pattern[str]:
-        return re.compile(rf"(?<![\w-])(?:{_alternation(wc[name])})(?![\w-])", re.IGNORECASE)
+    def words(name: str) -> _Gated:
+        return _Gated(rf"(?<![\w-])(?:{_alternation(wc[name])})(?![\w-])", _firsts(wc[name]))
 
     agents, acts = _alternation(wc["absent_agents"]), _alternation(wc["care_acts"])
+    negators = {"didn't", "didnt", "did", "don't", "dont", "doesn't", "doesnt", "does", "never"}
     return _Classes(
         # "waiting room" is a place, not a wait
-        failure=re.compile(rf"(?<![\w-])(?:{_alternation(wc['service_failure'])})(?![\w-])(?!\s+(?:room|area|list))",
-                           re.IGNORECASE),
+        failure=_Gated(rf"(?<![\w-])(?:{_alternation(wc['service_failure'])})(?![\w-])(?!\s+(?:room|area|list))",
+                       _firsts(wc["service_failure"])),
         repetition=frozenset(wc["repetition"]),
-        wait=re.compile(rf"\b(?:{_alternation(wc['wait_words'])})\b(?:\s+[\w'-]+){{0,4}}?\s+{_NUMBER}\s*\+?\s*"
-                        rf"(?:{_alternation(wc['duration_units'])})\b", re.IGNORECASE),
-        neglect=re.compile(rf"\b(?:{agents})\b(?!\s+else)(?:\s+[\w']+){{0,3}}?\s+(?:{acts})\b", re.IGNORECASE),
-        practice_neglect=re.compile(
-            rf"(?<!\bi\s)\b(?:didn'?t|did\s+not|don'?t|doesn'?t|does\s+not|never)\s+(?:seem\s+to\s+|really\s+|even\s+|bother\s+to\s+)?"
-            rf"(?:{_alternation(wc['practice_neglect_verbs'])})\b", re.IGNORECASE),
+        wait=_Gated(rf"\b(?:{_alternation(wc['wait_words'])})\b(?:\s+[\w'-]+){{0,4}}?\s+{_NUMBER}\s*\+?\s*"
+                    rf"(?:{_alternation(wc['duration_units'])})\b", _firsts(wc["wait_words"])),
+        neglect=_Gated(rf"\b(?:{agents})\b(?!\s+else)(?:\s+[\w']+){{0,3}}?\s+(?:{acts})\b", _firsts(wc["absent_agents"])),
+        practice_neglect=_Gated(
+            rf"(?<!\bi\s)\b(?:didn'?t|did\s+not|don'?t|doesn'?t|does\s+not|never)\s+"
+            rf"(?:seem\s+to\s+|really\s+|even\s+|bother\s+to\s+)?(?:{_alternation(wc['practice_neglect_verbs'])})\b",
+            negators),
         attitude=words("staff_attitude"),
-        sales=re.compile(rf"\b(?:{_alternation(wc['sales_pressure'])})\b(?:\s+[\w'$-]+){{0,5}}?\s+"
-                         rf"(?:{_alternation(wc['sales_objects'])})\b", re.IGNORECASE),
+        sales=_Gated(rf"\b(?:{_alternation(wc['sales_pressure'])})\b(?:\s+[\w'$-]+){{0,5}}?\s+"
+                     rf"(?:{_alternation(wc['sales_objects'])})\b", _firsts(wc["sales_pressure"])),
         no_result=words("no_result"),
         no_result_exceptions=words("no_result_exceptions"),
         logistics=words("logistics"),
-        contrast=re.compile(rf"[,;]?\s*\b(?:{_alternation(wc['contrast'])})\b", re.IGNORECASE),
-        depersonal=re.compile(rf"\blike\s+(?:i\s+was\s+)?(?:a|an|just\s+a|just\s+another|another|one\s+more)\s+"
-                              rf"(?:{_alternation(wc['depersonal_nouns'])})\b", re.IGNORECASE),
+        contrast=_Gated(rf"[,;]?\s*\b(?:{_alternation(wc['contrast'])})\b", _firsts(wc["contrast"])),
+        depersonal=_Gated(rf"\blike\s+(?:i\s+was\s+)?(?:a|an|just\s+a|just\s+another|another|one\s+more)\s+"
+                          rf"(?:{_alternation(wc['depersonal_nouns'])})\b", {"like"}),
         left=words("left_practice"),
         left_exceptions=words("left_practice_exceptions"),
         ignored=words("ignored_patient"),
         debt=words("unexpected_debt"),
-        broken_promise=re.compile(rf"\b(?:{_alternation(wc['broken_promise_openers'])})\b.{{3,80}}?"
-                                  rf"\b(?:{_alternation(wc['broken_promise_turns'])})\b", re.IGNORECASE),
+        broken_promise=_Gated(rf"\b(?:{_alternation(wc['broken_promise_openers'])})\b.{{3,80}}?"
+                              rf"\b(?:{_alternation(wc['broken_promise_turns'])})\b", _firsts(wc["broken_promise_openers"])),
     )
 
 
@@ -102,56 +127,60 @@ def complaint_weight(text: str, words: set[str]) -> tuple[float, float]:
     """(complaint, praise) weights of one sentence from the class mechanisms."""
     c = classes()
     complaint = praise = 0.0
-    failure = c.failure.search(text)
+    failure = c.failure.find(text, words)
     if failure is not None:
         if negated_at(text, failure.start()):
             praise -= FACT_WEIGHT * NEGATED_SHARE
         elif not c.repetition.isdisjoint(words) or re.search(r"\b\d+\s+times\b|\bthree\s+times\b", text, re.I):
             complaint += FACT_WEIGHT
-    wait = c.wait.search(text)
+    wait = c.wait.find(text, words)
     if wait is not None and complaint == 0 and not negated_at(text, wait.start()):
         complaint += FACT_WEIGHT
-    neglect = c.neglect.search(text) or c.practice_neglect.search(text)
-    if neglect is not None and not c.no_result_exceptions.search(text):
+    neglect = c.neglect.find(text, words) or c.practice_neglect.find(text, words)
+    if neglect is not None and not c.no_result_exceptions.find(text, words):
         complaint += FACT_WEIGHT
-    attitude = c.attitude.search(text)
+    attitude = c.attitude.find(text, words)
     if attitude is not None:
         if negated_at(text, attitude.start()):
             praise -= ATTITUDE_WEIGHT * NEGATED_SHARE
         else:
             complaint += ATTITUDE_WEIGHT
-    if c.sales.search(text):
+    if c.sales.find(text, words):
         complaint += FACT_WEIGHT
-    if c.no_result.search(text) and not c.no_result_exceptions.search(text):
+    if c.no_result.find(text, words) and not c.no_result_exceptions.find(text, words):
         complaint += FACT_WEIGHT
     for pattern in (c.depersonal, c.ignored, c.broken_promise, c.debt):
-        if pattern.search(text):
+        if pattern.find(text, words):
             complaint += FACT_WEIGHT
-    if c.left.search(text) and not c.left_exceptions.search(text):
+    if c.left.find(text, words) and not c.left_exceptions.find(text, words):
         complaint += FACT_WEIGHT
     return max(complaint, -1.2), praise
 
 
 def has_contrast(text: str) -> bool:
     """True when a sentence turns on a contrast word ("but", "though") after its start."""
-    m = classes().contrast.search(text)
+    m = classes().contrast.find(text, set(_WORD.findall(text.lower())))
     return m is not None and m.start() > 0
 
 
 def logistics_clause(text: str) -> tuple[str, str] | None:
     """(the rest, the logistics gripe) when a sentence contrasts praise with a logistics clause."""
     c = classes()
-    m = c.contrast.search(text)
+    words = set(_WORD.findall(text.lower()))
+    if c.logistics.triggers.isdisjoint(words):
+        return None
+    m = c.contrast.find(text, words)
     if m is None or m.start() == 0:
         return None
     before, after = text[:m.start()], text[m.end():]
-    if c.logistics.search(after) and not c.logistics.search(before):
+    in_before, in_after = c.logistics.pattern.search(before), c.logistics.pattern.search(after)
+    if in_after and not in_before:
         return before, after
-    if c.logistics.search(before) and not c.logistics.search(after):
+    if in_before and not in_after:
         return after, before
     return None  # both or neither clause about logistics: no gripe to set aside
 
 
 def is_logistics(text: str) -> bool:
     """True when a sentence is about the premises, hours or paperwork."""
-    return classes().logistics.search(text) is not None
+    return classes().logistics.find(text, set(_WORD.findall(text.lower()))) is not None

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 # One character for one, so offsets into the normalised text are offsets into the original.
 _QUOTES = str.maketrans({
@@ -49,10 +50,16 @@ def _append(spans: list[tuple[int, int]], text: str, start: int, end: int) -> No
         spans.append((start + lead, start + lead + len(stripped)))
 
 
+_LETTER = re.compile(r"[^\W\d_]")
+_UPPER = re.compile(r"[A-Z\u00c0-\u00de]")
+
+
+@lru_cache(maxsize=8)
 def is_mostly_lowercase(text: str) -> bool:
     """True when the writer does not capitalise (names then appear as "mike")."""
-    letters = [c for c in text if c.isalpha()]
+    letters = len(_LETTER.findall(text))
     if not letters:
         return False
-    upper = sum(1 for c in letters if c.isupper())
-    return upper / len(letters) < 0.02
+    if not text.isascii():  # the ASCII-and-Latin-1 class misses other scripts' capitals
+        return sum(1 for c in text if c.isupper()) / letters < 0.02
+    return len(_UPPER.findall(text)) / letters < 0.02
