@@ -25,7 +25,8 @@ NEGATIVE_AT = -0.1
 STORY_DISCOUNT = 0.2  # share of an injury-story sentence's negativity that still counts
 COMPLAINT_PRAISE_DISCOUNT = 0.6  # share of a complaint sentence's positive words that still counts
 NEGATED_COMPLAINT_SHARE = 0.5
-AFTER_CONTRAST_PRAISE = 0.2  # share of the praise before "but" when a complaint follows it
+AFTER_CONTRAST_PRAISE = 0.2
+NEGATED_NEGATIVE_SHARE = 0.5  # a negated complaint word reads as this much of its opposite  # share of the praise before "but" when a complaint follows it
 OUTCOME_PRAISE = 0.4
 PROFANITY_COMPLAINT = -0.6  # a complaint cue under a negation counts as this much praise
 UNMET_SERVICE_WEIGHT = -0.5  # a sentence saying the practice did not do its job, in neutral words
@@ -173,6 +174,9 @@ def _sentence(text: str, compound: float, *, claim: bool = False, swearing: bool
             gripe += _cue_weights(gripe_text, set(_WORD.findall(gripe_text.lower())))[0]
             return "verdict", round(_clamp(rest + GRIPE_SHARE * min(gripe, 0.0)), 4)
     complaint, praise = _cue_weights(text, words, claim=claim, swearing=swearing)
+    if praise > 0 and complaint == 0 and compound < 0:
+        # "No one there was ever rude": the negative word VADER scored is the thing that did not happen.
+        compound = -compound * NEGATED_NEGATIVE_SHARE
     if complaint < 0 and compound > 0.05 and swearing:
         complaint -= PROFANITY_COMPLAINT  # "holy sh*t my back feels amazing" is delight, not anger
     cared_for = not cues.care_targets.isdisjoint(words)
