@@ -44,13 +44,19 @@ def _patterns() -> tuple[tuple[tuple[re.Pattern[str], frozenset[str]], ...], fro
     return cues, frozenset(raw["not_names"])
 
 
-def _practice_names(context: AnalysisContext) -> set[str]:
+def _practice_names(context: AnalysisContext) -> frozenset[str]:
     """Lower-cased full names and place names that belong to the practice."""
-    names = {n.lower() for n in (*context.staff_names, *context.location_names)}
-    for t in context.therapists:
+    return _practice_names_of(context.therapists, context.staff_names, context.location_names)
+
+
+@lru_cache(maxsize=16)
+def _practice_names_of(therapists: tuple, staff: tuple[str, ...], places: tuple[str, ...]) -> frozenset[str]:
+    """_practice_names, once per practice (the worker reuses one context for a minute)."""
+    names = {n.lower() for n in (*staff, *places)}
+    for t in therapists:
         for first in (t.first_name, *t.nicknames):
             names.add(f"{first} {t.last_name}".lower())
-    return names
+    return frozenset(names)
 
 
 def _trim(name: str, not_names: frozenset[str]) -> str | None:
