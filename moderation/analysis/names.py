@@ -17,6 +17,7 @@ from .text import is_mostly_lowercase
 
 _CAP = r"(?:[A-Z](?:[a-z]+|'[A-Z][a-z]+)(?:[A-Z][a-z]+)?(?:-[A-Z][a-z]+)?)"
 _FULL = rf"(?P<name>{_CAP}(?:[ \t]+{_CAP}){{1,2}})"
+_QUOTED_NICK = re.compile(r"[ \t]+[\"“'(][A-Z][a-z]+[\"”')][ \t]+")
 _TITLE_BEFORE = re.compile(r"(?i:\b(?:dr|doctor|prof|professor)\.?\s*)$")
 
 
@@ -39,8 +40,12 @@ def _patterns() -> tuple[tuple[tuple[re.Pattern[str], frozenset[str]], ...], fro
     )
     introduction = re.compile(rf"(?i:\b(?:{words(raw['introductions'])}))[\s,:-]+{_FULL}")
     signoff = re.compile(rf"(?:\A|\n|[—–~-][ \t]*)[ \t]*{_FULL}[ \t]*[.!]?\s*\Z")
+    # "Kevin Doyle here —": a writer introducing themselves by full name.
+    here = re.compile(rf"(?:\A|(?<=[\n.!?]))\s*{_FULL}[ \t]+here\b")
+    # A nickname in quotes between first and last name: Robert "Bobby" Keane.
+    quoted = re.compile(rf"(?P<name>{_CAP}[ \t]+[\"“'(][A-Z][a-z]+[\"”')][ \t]+{_CAP})")
     cues = ((relation, triggers(raw["relations"])), (introduction, triggers(raw["introductions"])),
-            (signoff, frozenset()))
+            (signoff, frozenset()), (here, frozenset({"here"})), (quoted, frozenset()))
     return cues, frozenset(raw["not_names"])
 
 
@@ -79,15 +84,16 @@ def name_flags(text: str, context: AnalysisContext) -> list[FlagHit]:
     for pattern, needs in patterns:
         if needs and needs.isdisjoint(words):
             continue
-        for m in pattern.finditer(text, tail if not needs else 0):
-            name = _trim(m.group("name"), not_names)
+        for m in pattern.finditer(text, tail if pattern is patterns[2][0] else 0):
+            name = _trim(_QUOTED_NICK.sub(" ", m.group("name")), not_names)
             start = m.start("name")
             if not name or _TITLE_BEFORE.search(text, max(0, start - 12), start):
                 continue
             lowered = name.lower()
             if lowered in practice or any(lowered in p or p in lowered for p in practice if " " in p):
                 continue
-            spans.append((start, start + len(name), "Contains a private person's full name."))
+            end = start + len(name) if m.group("name").startswith(name) else m.end("name")
+            spans.append((start, end, "Contains a private person's full name."))
     spans.extend(_author_spans(text, context))
     flags: list[FlagHit] = []
     for start, end, message in sorted(spans):

@@ -114,3 +114,23 @@ CONTEXT = AnalysisContext(therapists=(
 ])
 def test_it_reads_ordinary_words_as_words_unless_capitalised(text: str, slugs: tuple[str, ...]) -> None:
     assert analyze(text, context=CONTEXT).therapists_mentioned == slugs
+
+
+@pytest.mark.parametrize("text, name", [
+    ("Tom Varga here \u2014 my wrist works again.", "Tom Varga"),
+    ('Great team. Thanks from Robert "Robbie" Lyle', 'Robert "Robbie" Lyle'),
+])
+def test_it_flags_a_full_name_introduced_or_with_a_quoted_nickname(text: str, name: str) -> None:
+    flags = [f for f in analyze(text).flags if f.code == "pii_name"]
+    assert [text[f.start:f.end] for f in flags] == [name]
+
+
+def test_it_flags_the_authors_own_o_name_signed_at_the_end() -> None:
+    context = AnalysisContext(author_first_name="Nora", author_last_name="O'Dell")
+    text = "Kind people and real progress. Cheers, Nora O'Dell"
+    assert "pii_name" in codes(text, context)
+
+
+def test_it_does_not_flag_a_therapists_full_name_introduced_with_here() -> None:
+    context = AnalysisContext(therapists=(TherapistRef("tom-varga", "Tom", "Varga"),))
+    assert "pii_name" not in codes("Tom Varga here is the best.", context)
