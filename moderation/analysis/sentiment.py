@@ -163,7 +163,7 @@ def _sentence(text: str, compound: float, *, claim: bool = False, swearing: bool
     """The role of one sentence and its domain-adjusted score, given the cues the whole text allows."""
     cues = _cues()
     words = set(_WORD.findall(text.lower()))
-    mixed = logistics_clause(text)
+    mixed = logistics_clause(text, words)
     if mixed is not None:
         rest_text, gripe_text = mixed
         rest_words = set(_WORD.findall(rest_text.lower()))
@@ -187,7 +187,7 @@ def _sentence(text: str, compound: float, *, claim: bool = False, swearing: bool
     elif (compound < 0 and not cared_for and cues.ongoing.isdisjoint(words)
           and not cues.story_markers.isdisjoint(words) and not cues.symptoms.isdisjoint(words)):
         role = "story"
-    elif compound < 0 and is_logistics(text) and _PEOPLE.isdisjoint(words):
+    elif compound < 0 and _PEOPLE.isdisjoint(words) and is_logistics(text, words):
         role = "logistics"
     elif praise > 0 or cared_for:
         role = "verdict"
@@ -198,7 +198,7 @@ def _sentence(text: str, compound: float, *, claim: bool = False, swearing: bool
     elif role == "complaint" and compound > 0:
         # "The staff were lovely but nobody cared whether I improved": the complaint is the point,
         # the more so when it comes after the contrast word.
-        base = compound * (AFTER_CONTRAST_PRAISE if has_contrast(text) else COMPLAINT_PRAISE_DISCOUNT)
+        base = compound * (AFTER_CONTRAST_PRAISE if has_contrast(text, words) else COMPLAINT_PRAISE_DISCOUNT)
     else:
         base = compound
     return role, round(_clamp(base + complaint + praise), 4)

@@ -157,16 +157,15 @@ def complaint_weight(text: str, words: set[str]) -> tuple[float, float]:
     return max(complaint, -1.2), praise
 
 
-def has_contrast(text: str) -> bool:
+def has_contrast(text: str, words: set[str]) -> bool:
     """True when a sentence turns on a contrast word ("but", "though") after its start."""
-    m = classes().contrast.find(text, set(_WORD.findall(text.lower())))
+    m = classes().contrast.find(text, words)
     return m is not None and m.start() > 0
 
 
-def logistics_clause(text: str) -> tuple[str, str] | None:
+def logistics_clause(text: str, words: set[str]) -> tuple[str, str] | None:
     """(the rest, the logistics gripe) when a sentence contrasts praise with a logistics clause."""
     c = classes()
-    words = set(_WORD.findall(text.lower()))
     if c.logistics.triggers.isdisjoint(words):
         return None
     m = c.contrast.find(text, words)
@@ -181,6 +180,6 @@ def logistics_clause(text: str) -> tuple[str, str] | None:
     return None  # both or neither clause about logistics: no gripe to set aside
 
 
-def is_logistics(text: str) -> bool:
+def is_logistics(text: str, words: set[str]) -> bool:
     """True when a sentence is about the premises, hours or paperwork."""
-    return classes().logistics.find(text, set(_WORD.findall(text.lower()))) is not None
+    return classes().logistics.find(text, words) is not None
