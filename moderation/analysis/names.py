@@ -17,6 +17,7 @@ from .text import is_mostly_lowercase
 
 _CAP = r"(?:[A-Z](?:[a-z]+|'[A-Z][a-z]+)(?:[A-Z][a-z]+)?(?:-[A-Z][a-z]+)?)"
 _FULL = rf"(?P<name>{_CAP}(?:[ \t]+{_CAP}){{1,2}})"
+_QUOTE_THEN_CAPITAL = re.compile(r"[\"“'(][A-Z]")
 _QUOTED_NICK = re.compile(r"[ \t]+[\"“'(][A-Z][a-z]+[\"”')][ \t]+")
 _TITLE_BEFORE = re.compile(r"(?i:\b(?:dr|doctor|prof|professor)\.?\s*)$")
 
@@ -84,6 +85,8 @@ def name_flags(text: str, context: AnalysisContext) -> list[FlagHit]:
     for pattern, needs in patterns:
         if needs and needs.isdisjoint(words):
             continue
+        if pattern is patterns[4][0] and not _QUOTE_THEN_CAPITAL.search(text):
+            continue  # no quoted nickname possible: skip a scan that cannot skip ahead
         for m in pattern.finditer(text, tail if pattern is patterns[2][0] else 0):
             name = _trim(_QUOTED_NICK.sub(" ", m.group("name")), not_names)
             start = m.start("name")
