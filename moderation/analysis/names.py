@@ -52,7 +52,20 @@ def _patterns() -> tuple[tuple[tuple[re.Pattern[str], frozenset[str]], ...], fro
 
 def _practice_names(context: AnalysisContext) -> frozenset[str]:
     """Lower-cased full names and place names that belong to the practice."""
-    return _practice_names_of(context.therapists, context.staff_names, context.location_names)
+    key = (id(context.therapists), id(context.staff_names), id(context.location_names))
+    entry = _by_identity.get(key)
+    if entry is None or entry[0] is not context.therapists or entry[1] is not context.staff_names \
+            or entry[2] is not context.location_names:
+        if len(_by_identity) > 32:
+            _by_identity.clear()
+        entry = (context.therapists, context.staff_names, context.location_names,
+                 _practice_names_of(context.therapists, context.staff_names, context.location_names))
+        _by_identity[key] = entry
+    return entry[3]
+
+
+# The worker passes the same tuples for a minute: found by identity, not re-hashed per text.
+_by_identity: dict[tuple[int, int, int], tuple] = {}
 
 
 @lru_cache(maxsize=16)

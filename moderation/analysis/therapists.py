@@ -49,6 +49,21 @@ def _ordinary_words() -> frozenset[str]:
     return frozenset(w.casefold() for w in load_json("people.json")["ordinary_word_names"])
 
 
+_by_identity: dict[int, tuple[tuple[TherapistRef, ...], tuple]] = {}
+
+
+def _index_of(therapists: tuple[TherapistRef, ...]) -> tuple:
+    """_index for this tuple, found by identity: the worker passes the same tuple for a minute, and
+    hashing ~50 dataclasses for an lru_cache key on every text costs more than the look-up saves."""
+    entry = _by_identity.get(id(therapists))
+    if entry is None or entry[0] is not therapists:
+        if len(_by_identity) > 32:
+            _by_identity.clear()
+        entry = (therapists, _index(therapists))
+        _by_identity[id(therapists)] = entry
+    return entry[1]
+
+
 @lru_cache(maxsize=64)
 def _index(therapists: tuple[TherapistRef, ...]) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None,
                                                            dict[str, list[tuple[str, bool]]], frozenset[str]]:
@@ -94,14 +109,13 @@ def _index(therapists: tuple[TherapistRef, ...]) -> tuple[re.Pattern[str] | None
 
 def therapists_mentioned(text: str, context: AnalysisContext) -> tuple[str, ...]:
     """Slugs of the therapists the text names, in order of first mention."""
-    pattern, caseless, aliases, firsts = _index(context.therapists)
+    pattern, caseless, aliases, firsts = _index_of(context.therapists)
     if firsts.isdisjoint(_TOKEN.findall(text.casefold())):
         return ()
     lower = is_mostly_lowercase(text)
     matcher = caseless if lower else pattern
     if matcher is None:
         return ()
-    at_clinic = {t.slug for t in context.therapists if context.location_slug in t.location_slugs}
     strong_at: dict[str, int] = {}
     weak: list[tuple[int, list[str]]] = []
     for m in matcher.finditer(text):
@@ -118,6 +132,7 @@ def therapists_mentioned(text: str, context: AnalysisContext) -> tuple[str, ...]
             continue  # "Mike Brennan" is somebody else than therapist Mike
         weak.append((m.start(), sorted({slug for slug, _ in entries})))
     first_at = dict(strong_at)
+    at_clinic = {t.slug for t in context.therapists if context.location_slug in t.location_slugs} if weak else set()
     for position, candidates in weak:
         if any(c in strong_at for c in candidates):
             continue  # the full name elsewhere in the text already says who
