@@ -75,6 +75,9 @@ _SPOKEN_RUN = re.compile(
     rf"(?<![\w-])\(?{_DIGIT_TOKEN}(?:[\s,.()\-]{{0,3}}(?:{_DIGIT_TOKEN}|\d{{2,4}})){{3,}}(?![\w-])",
     re.IGNORECASE)
 _SPOKEN_PART = re.compile(rf"double\s+(\d|[a-z]+)|\d+|[a-z]+", re.IGNORECASE)
+_SINGLE_DIGIT = re.compile(r"\d")
+_SPACED_DIGITS = re.compile(r"(?<!\d)\d[\s,.()\-]{1,3}\d[\s,.()\-]{1,3}\d(?!\d)")
+_DOUBLE = re.compile(r"\bdouble\b", re.IGNORECASE)  # "double five" is two digits
 _NUMBER_WORD = re.compile(r"\b(?:zero|oh|one|two|three|four|five|six|seven|eight|nine)\b", re.IGNORECASE)
 
 
@@ -100,6 +103,8 @@ def _spoken_phone_spans(text: str, taken: list[tuple[int, int]]) -> list[tuple[i
     """Phone numbers written in words, in spaced digits or in a mix of both."""
     spans = []
     for m in _SPOKEN_RUN.finditer(text):
+        if not (_NUMBER_WORD.search(m.group()) or _SPACED_DIGITS.search(m.group())):
+            continue  # groups of digits only ("4,372,283"): phonenumbers' matcher judges those
         digits = _spoken_digits(m.group())
         if not digits or len(digits) not in (7, 10, 11) or _overlaps(m.span(), taken):
             continue
@@ -120,7 +125,8 @@ def phone_flags(text: str) -> list[FlagHit]:
     spans: list[tuple[int, int]] = []
     if _DIGITS7.search(text):
         spans = [(m.start, m.end) for m in phonenumbers.PhoneNumberMatcher(text, "US")]
-    if _NUMBER_WORD.search(text) or re.search(r"\d\s\d\s\d", text):
+    # A number in words or spaced digits needs seven digit tokens at least; most texts have fewer.
+    if len(_NUMBER_WORD.findall(text)) + len(_DOUBLE.findall(text)) + len(_SINGLE_DIGIT.findall(text)) >= 7:
         spans += _spoken_phone_spans(text, spans)
     return [
         FlagHit("pii_phone", "high", "Contains a phone number.", start, end)

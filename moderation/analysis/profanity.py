@@ -68,7 +68,8 @@ _LETTERS = re.compile(r"[a-z]+")
 _SEPARATORS = str.maketrans("", "", "'._-")
 _EDGES = ".,;:!?\"()[]{}"
 # A token where a mark or digit touches a letter (b!tch, a$$, sh1t, @ss): masked and leet forms hide there.
-_MARK_TOKEN = re.compile(r"\S*(?:[A-Za-z][*#%@$^&0-9|+]|[*#%@$^&0-9|+!][A-Za-z])\S*")
+_MARK_BY_LETTER = re.compile(r"[A-Za-z][*#%@$^&0-9|+]|[*#%@$^&0-9|+!][A-Za-z]")
+_SPACE = re.compile(r"\s")
 
 
 def _candidates(text: str) -> list[re.Match[str]]:
@@ -84,10 +85,13 @@ def _candidates(text: str) -> list[re.Match[str]]:
         for token in set(low.split()) if not token.isalpha())
     if whole:
         return list(_matcher().finditer(text))
-    found = []
-    for token in _MARK_TOKEN.finditer(text):
-        found.extend(_matcher().finditer(text, token.start(), token.end()))
-    return found
+    found: dict[tuple[int, int], re.Match[str]] = {}
+    for mark in _MARK_BY_LETTER.finditer(text):
+        space = _SPACE.search(text, mark.end())
+        start = max(text.rfind(c, 0, mark.start()) for c in " \n\t") + 1
+        end = space.start() if space else len(text)
+        found.update((m.span(), m) for m in _matcher().finditer(text, start, end))
+    return [found[span] for span in sorted(found)]
 
 
 def profanity_flags(text: str) -> list[FlagHit]:

@@ -93,7 +93,7 @@ def _index(therapists: tuple[TherapistRef, ...]) -> tuple[re.Pattern[str] | None
             # A known nickname ("Mike") is a name in any case; a cut-off prefix only capitalised.
             add(short, t.slug, False, any_case=short in table)
     if not raw:
-        return None, None, aliases, frozenset()
+        return None, None, aliases, (frozenset(), frozenset())
 
     def compile_(names: set[str], flags: int) -> re.Pattern[str] | None:
         if not names:
@@ -103,16 +103,20 @@ def _index(therapists: tuple[TherapistRef, ...]) -> tuple[re.Pattern[str] | None
 
     # The first word of every alias, lower-cased: a text holding none of them mentions nobody, and
     # most texts are settled by this set look-up instead of a scan with a regex of ~200 names.
-    firsts = frozenset(_TOKEN.findall(_key(a))[0] for a in raw if _TOKEN.search(_key(a)))
+    # The first word of every alias, as written (the case-sensitive pattern) and case-folded (the
+    # caseless one): a text holding none of them mentions nobody, settled by a set look-up instead
+    # of a scan with a regex of ~200 names.
+    firsts = (frozenset(_TOKEN.findall(a)[0] for a in raw if _TOKEN.search(a)),
+              frozenset(_TOKEN.findall(_key(a))[0] for a in caseless if _TOKEN.search(_key(a))))
     return compile_(raw, 0), compile_(caseless, re.IGNORECASE), aliases, firsts
 
 
 def therapists_mentioned(text: str, context: AnalysisContext) -> tuple[str, ...]:
     """Slugs of the therapists the text names, in order of first mention."""
-    pattern, caseless, aliases, firsts = _index_of(context.therapists)
-    if firsts.isdisjoint(_TOKEN.findall(text.casefold())):
-        return ()
+    pattern, caseless, aliases, (exact, folded) = _index_of(context.therapists)
     lower = is_mostly_lowercase(text)
+    if (folded.isdisjoint(_TOKEN.findall(text.casefold())) if lower else exact.isdisjoint(_TOKEN.findall(text))):
+        return ()
     matcher = caseless if lower else pattern
     if matcher is None:
         return ()

@@ -26,6 +26,7 @@ def test_it_flags_phone_numbers_written_in_words_or_spaced_digits(text: str) -> 
     "One, two, three sets of ten, then rest.",
     "I went two or three times a week for five weeks.",
     "Oh one more thing: the parking is free.",
+    "The drive raised $4,372,283 in one year for two clinics.",
 ])
 def test_it_leaves_counts_in_words_alone(text: str) -> None:
     assert "pii_phone" not in codes(text)
