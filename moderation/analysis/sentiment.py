@@ -15,7 +15,8 @@ from . import vader
 from ._data import Cue, load_json
 from .outcomes import find_outcome_claims
 from .profanity import profanity_flags
-from .sentiment_classes import complaint_weight, has_contrast, is_logistics, logistics_clause, negated_at
+from .sentiment_classes import (complaint_weight, gate_words, has_contrast, is_logistics, logistics_clause,
+                                negated_at)
 from .results import SentenceScore, Sentiment
 from .text import ascii_quotes, sentence_spans
 
@@ -138,7 +139,7 @@ def _clamp(x: float) -> float:
 
 
 def _cue_weights(text: str, words: set[str], *, claim: bool = False, swearing: bool = False,
-                 ) -> tuple[float, float]:
+                 gate: frozenset[str] | None = None) -> tuple[float, float]:
     """(complaint, praise) of one sentence from the supported cues and the word-class mechanisms."""
     complaints, praises = _cues_for(words)  # only the cues this sentence's words can set off
     complaint = praise = 0.0
@@ -151,7 +152,7 @@ def _cue_weights(text: str, words: set[str], *, claim: bool = False, swearing: b
         else:
             complaint += cue.weight
     praise += sum(c.weight for c in praises if c.pattern.search(text))
-    fact, relief = complaint_weight(text, words)
+    fact, relief = complaint_weight(text, words, gate_words(text) if gate is None else gate)
     if claim:
         relief += OUTCOME_PRAISE  # "cut my headaches in half": a result VADER reads as neutral
     if swearing:
@@ -163,7 +164,8 @@ def _sentence(text: str, compound: float, *, claim: bool = False, swearing: bool
     """The role of one sentence and its domain-adjusted score, given the cues the whole text allows."""
     cues = _cues()
     words = set(_WORD.findall(text.lower()))
-    mixed = logistics_clause(text, words)
+    gate = gate_words(text)
+    mixed = logistics_clause(text, gate)
     if mixed is not None:
         rest_text, gripe_text = mixed
         rest_words = set(_WORD.findall(rest_text.lower()))
@@ -173,7 +175,7 @@ def _sentence(text: str, compound: float, *, claim: bool = False, swearing: bool
             gripe = vader.polarity_scores(gripe_text)["compound"]
             gripe += _cue_weights(gripe_text, set(_WORD.findall(gripe_text.lower())))[0]
             return "verdict", round(_clamp(rest + GRIPE_SHARE * min(gripe, 0.0)), 4)
-    complaint, praise = _cue_weights(text, words, claim=claim, swearing=swearing)
+    complaint, praise = _cue_weights(text, words, claim=claim, swearing=swearing, gate=gate)
     if praise > 0 and complaint == 0 and compound < 0:
         # "No one there was ever rude": the negative word VADER scored is the thing that did not happen.
         compound = -compound * NEGATED_NEGATIVE_SHARE
@@ -187,7 +189,7 @@ def _sentence(text: str, compound: float, *, claim: bool = False, swearing: bool
     elif (compound < 0 and not cared_for and cues.ongoing.isdisjoint(words)
           and not cues.story_markers.isdisjoint(words) and not cues.symptoms.isdisjoint(words)):
         role = "story"
-    elif compound < 0 and _PEOPLE.isdisjoint(words) and is_logistics(text, words):
+    elif compound < 0 and _PEOPLE.isdisjoint(words) and is_logistics(text, gate):
         role = "logistics"
     elif praise > 0 or cared_for:
         role = "verdict"
@@ -198,7 +200,7 @@ def _sentence(text: str, compound: float, *, claim: bool = False, swearing: bool
     elif role == "complaint" and compound > 0:
         # "The staff were lovely but nobody cared whether I improved": the complaint is the point,
         # the more so when it comes after the contrast word.
-        base = compound * (AFTER_CONTRAST_PRAISE if has_contrast(text, words) else COMPLAINT_PRAISE_DISCOUNT)
+        base = compound * (AFTER_CONTRAST_PRAISE if has_contrast(text, gate) else COMPLAINT_PRAISE_DISCOUNT)
     else:
         base = compound
     return role, round(_clamp(base + complaint + praise), 4)

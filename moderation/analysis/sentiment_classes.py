@@ -33,6 +33,7 @@ def _alternation(words: list[str]) -> str:
 
 
 _WORD = re.compile(r"[\w']+")
+_GATE_WORD = re.compile(r"\w+")
 
 
 class _Gated:
@@ -45,14 +46,21 @@ class _Gated:
         self.pattern = re.compile(pattern, re.IGNORECASE)
         self.triggers = frozenset(triggers)
 
-    def find(self, text: str, words: set[str]) -> re.Match[str] | None:
-        """The first match, or None; words are the sentence's lower-cased words."""
-        return None if self.triggers.isdisjoint(words) else self.pattern.search(text)
+    def find(self, text: str, gate: frozenset[str]) -> re.Match[str] | None:
+        """The first match, or None; gate is gate_words(text)."""
+        return None if self.triggers.isdisjoint(gate) else self.pattern.search(text)
 
 
 def _firsts(members: list[str]) -> set[str]:
-    """The first word of each member: one of them must be in a sentence for a member to match."""
-    return {_WORD.findall(m.lower())[0] for m in members if _WORD.search(m)}
+    """One word of each member (its longest, usually its rarest: "left" of "i left"): a member can
+    match only in a sentence that holds it, so the set look-up never hides a match."""
+    return {max(_GATE_WORD.findall(m.lower()), key=len) for m in members if _GATE_WORD.search(m)}
+
+
+def gate_words(text: str) -> frozenset[str]:
+    """A sentence's lower-cased word-character runs, the set the class gates look members up in
+    (split at apostrophes and hyphens like the members, so "''never" still holds "never")."""
+    return frozenset(_GATE_WORD.findall(text.lower()))
 
 
 @dataclass(frozen=True)
@@ -123,52 +131,53 @@ def negated_at(text: str, start: int) -> bool:
     return bool(_NEGATED_BEFORE.search(text[max(0, start - 40):start]))
 
 
-def complaint_weight(text: str, words: set[str]) -> tuple[float, float]:
-    """(complaint, praise) weights of one sentence from the class mechanisms."""
+def complaint_weight(text: str, words: set[str], gate: frozenset[str]) -> tuple[float, float]:
+    """(complaint, praise) weights of one sentence from the class mechanisms; words are its
+    lower-cased [\\w']+ words, gate its gate_words."""
     c = classes()
     complaint = praise = 0.0
-    failure = c.failure.find(text, words)
+    failure = c.failure.find(text, gate)
     if failure is not None:
         if negated_at(text, failure.start()):
             praise -= FACT_WEIGHT * NEGATED_SHARE
         elif not c.repetition.isdisjoint(words) or re.search(r"\b\d+\s+times\b|\bthree\s+times\b", text, re.I):
             complaint += FACT_WEIGHT
-    wait = c.wait.find(text, words)
+    wait = c.wait.find(text, gate)
     if wait is not None and complaint == 0 and not negated_at(text, wait.start()):
         complaint += FACT_WEIGHT
-    neglect = c.neglect.find(text, words) or c.practice_neglect.find(text, words)
-    if neglect is not None and not c.no_result_exceptions.find(text, words):
+    neglect = c.neglect.find(text, gate) or c.practice_neglect.find(text, gate)
+    if neglect is not None and not c.no_result_exceptions.find(text, gate):
         complaint += FACT_WEIGHT
-    attitude = c.attitude.find(text, words)
+    attitude = c.attitude.find(text, gate)
     if attitude is not None:
         if negated_at(text, attitude.start()):
             praise -= ATTITUDE_WEIGHT * NEGATED_SHARE
         else:
             complaint += ATTITUDE_WEIGHT
-    if c.sales.find(text, words):
+    if c.sales.find(text, gate):
         complaint += FACT_WEIGHT
-    if c.no_result.find(text, words) and not c.no_result_exceptions.find(text, words):
+    if c.no_result.find(text, gate) and not c.no_result_exceptions.find(text, gate):
         complaint += FACT_WEIGHT
     for pattern in (c.depersonal, c.ignored, c.broken_promise, c.debt):
-        if pattern.find(text, words):
+        if pattern.find(text, gate):
             complaint += FACT_WEIGHT
-    if c.left.find(text, words) and not c.left_exceptions.find(text, words):
+    if c.left.find(text, gate) and not c.left_exceptions.find(text, gate):
         complaint += FACT_WEIGHT
     return max(complaint, -1.2), praise
 
 
-def has_contrast(text: str, words: set[str]) -> bool:
+def has_contrast(text: str, gate: frozenset[str]) -> bool:
     """True when a sentence turns on a contrast word ("but", "though") after its start."""
-    m = classes().contrast.find(text, words)
+    m = classes().contrast.find(text, gate)
     return m is not None and m.start() > 0
 
 
-def logistics_clause(text: str, words: set[str]) -> tuple[str, str] | None:
+def logistics_clause(text: str, gate: frozenset[str]) -> tuple[str, str] | None:
     """(the rest, the logistics gripe) when a sentence contrasts praise with a logistics clause."""
     c = classes()
-    if c.logistics.triggers.isdisjoint(words):
+    if c.logistics.triggers.isdisjoint(gate):
         return None
-    m = c.contrast.find(text, words)
+    m = c.contrast.find(text, gate)
     if m is None or m.start() == 0:
         return None
     before, after = text[:m.start()], text[m.end():]
@@ -180,6 +189,6 @@ def logistics_clause(text: str, words: set[str]) -> tuple[str, str] | None:
     return None  # both or neither clause about logistics: no gripe to set aside
 
 
-def is_logistics(text: str, words: set[str]) -> bool:
+def is_logistics(text: str, gate: frozenset[str]) -> bool:
     """True when a sentence is about the premises, hours or paperwork."""
-    return classes().logistics.find(text, words) is not None
+    return classes().logistics.find(text, gate) is not None
