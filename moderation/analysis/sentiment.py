@@ -121,12 +121,18 @@ def _cue_index() -> tuple[dict[str, tuple[frozenset[int], frozenset[int]]], froz
             frozenset(always[0]), frozenset(always[1]))
 
 
+@lru_cache(maxsize=1)
+def _index_words() -> frozenset[str]:
+    """The trigger words of the cue index."""
+    return frozenset(_cue_index()[0])
+
+
 def _cues_for(words: set[str]) -> tuple[list[Cue], list[Cue]]:
     """The complaint and praise cues a sentence's words make possible, in their file order."""
     cues = _cues()
     index, always_complaint, always_praise = _cue_index()
     complaint, praise = set(always_complaint), set(always_praise)
-    for word in words & index.keys():
+    for word in _index_words().intersection(words):  # a frozenset: `set & dict.keys()` rebuilds the keys
         c, p = index[word]
         complaint |= c
         praise |= p
