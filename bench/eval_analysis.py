@@ -2,6 +2,10 @@
 
 Run from the project root:  .venv/bin/python bench/eval_analysis.py [--data DIR]
 No Django and no database: the analysis runs without a practice context, as it must work then too.
+
+`--fresh bench/data/fresh-<date>.jsonl` reads a frozen held-out set (see bench/data/README.md) with the
+practice's context from a throw-away seed_demo database and each author's name. Read it only when the
+protocol says so: a set you look at while tuning is no longer held out.
 """
 from __future__ import annotations
 
@@ -87,6 +91,11 @@ def evaluate_dev(path: Path) -> None:
     ):
         print(f"{title:<40}{fn(ours):>22}{fn(base):>24}")
 
+    flag_table(rows, predicted, base_flags)
+
+
+def flag_table(rows: list[dict], predicted: list[set[str]], base_flags: list[set[str]]) -> None:
+    """Per-flag support, TP/FP/FN, precision, recall and false-positive rate (plus VADER's for two)."""
     print(f"\n{'flag':<20}{'support':>8}{'TP':>5}{'FP':>5}{'FN':>5}{'precision':>11}{'recall':>9}"
           f"{'FP rate':>9}   baseline P / R")
     for code in FLAG_CODES:
@@ -108,6 +117,54 @@ def evaluate_dev(path: Path) -> None:
             br = f"{btp / sum(truth):.3f}" if sum(truth) else "n/a"
             extra = f"   {bp} / {br}"
         print(f"{code:<20}{sum(truth):>8}{tp:>5}{fp:>5}{fn:>5}{precision:>11}{recall:>9}{fp_rate:>9}{extra}")
+
+
+def sentiment_summary(pairs: list[tuple[str, str]], title: str) -> None:
+    """The three headline sentiment figures of one reading."""
+    pos = [p for h, p in pairs if h == "positive"]
+    neg = [p for h, p in pairs if h == "negative"]
+    print(f"{title:<20} positive labelled negative {share(pos.count('negative'), len(pos))} (≤ 3%), "
+          f"negatives caught {share(neg.count('negative'), len(neg))} (≥ 90%), "
+          f"accuracy {share(sum(h == p for h, p in pairs), len(pairs))}")
+
+
+def evaluate_fresh(path: Path) -> None:
+    """The frozen held-out set, read with the seed practice's context and each author's name."""
+    from dataclasses import replace
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    from practice import practice_context_from, seeded_var_dir
+
+    context = practice_context_from(seeded_var_dir())
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    plain = SentimentIntensityAnalyzer()
+    ours, base, predicted, base_flags = [], [], [], []
+    claims_expected = claims_found = claims_spurious = 0
+    for row in rows:
+        result = analyze(row["text"], rating=row.get("rating"), context=replace(
+            context, author_first_name=row["author_first_name"], author_last_name=row["author_last_name"]))
+        predicted.append({f.code for f in result.flags})
+        ours.append((row["sentiment"], result.sentiment.label))
+        b = baseline_label(plain.polarity_scores(row["text"])["compound"])
+        base.append((row["sentiment"], b))
+        base_flags.append({"negative_sentiment"} if b == "negative" else set())
+        spans = [(c.start, c.end) for c in result.outcome_claims]
+        for claim in row["outcome_claims"]:
+            start = row["text"].index(claim)
+            claims_expected += 1
+            claims_found += any(s < start + len(claim) and start < e for s, e in spans)
+        claims_spurious += bool(spans) and not row["outcome_claims"]
+    print(f"\n{path.name}: {len(rows)} held-out testimonials (frozen; see bench/data/README.md)")
+    confusion(ours, "Sentiment label, this analysis")
+    sentiment_summary(ours, "this analysis")
+    sentiment_summary(base, "plain VADER ±0.05")
+    flag_table(rows, predicted, base_flags)
+    no_claim = sum(not r["outcome_claims"] for r in rows)
+    print(f"\noutcome claims found {share(claims_found, claims_expected)} (≥ 80%); "
+          f"texts without a claim given one {share(claims_spurious, no_claim)}")
+    for kind in sorted({r["kind"] for r in rows}):
+        members = [(h, p) for r, (h, p) in zip(rows, ours) if r["kind"] == kind]
+        print(f"  {kind:<16} sentiment right {share(sum(h == p for h, p in members), len(members))}")
 
 
 def evaluate_corpora(folder: Path) -> None:
@@ -161,8 +218,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data",
                         help="folder with testimonials-dev.jsonl and vader/ (default ../shared/data)")
+    parser.add_argument("--fresh", type=Path, help="also read a frozen held-out set (see bench/data/README.md)")
     args = parser.parse_args()
     started = time.perf_counter()
+    if args.fresh:
+        evaluate_fresh(args.fresh)
+        print(f"\n({time.perf_counter() - started:.1f} s)")
+        return
     evaluate_dev(args.data / "testimonials-dev.jsonl")
     evaluate_probe(ROOT / "bench" / "data" / "probe-testimonials.jsonl")
     evaluate_corpora(args.data / "vader")

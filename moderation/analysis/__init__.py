@@ -20,7 +20,7 @@ from .results import (
 
 # Bump whenever the output for some text may change; stored with each analysis so `rescore`
 # can find stale ones.
-ANALYZER_VERSION = "2026.7"
+ANALYZER_VERSION = "2026.12"
 
 __all__ = [
     "ANALYZER_VERSION",

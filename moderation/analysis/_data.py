@@ -28,9 +28,11 @@ def load_lines(name: str) -> tuple[str, ...]:
 _WORDS = re.compile(r"[\w']+")
 
 
-def words_of(text: str) -> set[str]:
-    """Lower-cased words of a text, for the trigger-word checks of Cue."""
-    return set(_WORDS.findall(text.lower()))
+@lru_cache(maxsize=4)
+def words_of(text: str) -> frozenset[str]:
+    """Lower-cased words of a text, for the trigger-word checks of Cue (cached: several detectors
+    ask for the same text's words)."""
+    return frozenset(_WORDS.findall(text.lower()))
 
 
 class Cue:

@@ -11,13 +11,17 @@ from .results import FlagHit
 
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}(?![\w-])")
 # "dave dot russo at example dot com", "jane(at)example(dot)org": the domain must end in a TLD word.
-_AT = r"(?:\s*[\[(]\s*at\s*[\])]\s*|\s+at\s+)"
-_DOT = r"(?:\s*[\[(]\s*dot\s*[\])]\s*|\s+dot\s+)"
+_AT = r"(?:\s*[\[({<]\s*at\s*[\])}>]\s*|\s+at\s+)"
+_DOT = r"(?:\s*[\[({<]\s*dot\s*[\])}>]\s*|\s+dot\s+)"
 _SPELLED_EMAIL = re.compile(
     rf"(?<![\w.])[\w+-]+(?:(?:{_DOT}|\.)[\w+-]+)*{_AT}[\w-]+(?:{_DOT}[\w-]+)*{_DOT}"
     r"(?:com|org|net|edu|gov|us|io|co|info|me)\b",
     re.IGNORECASE,
 )
+# "jane @ example . com": an address with spaces around its @ and dots.
+_SPACED_EMAIL = re.compile(
+    r"(?<![\w.])[\w.+-]+\s*@\s*[A-Za-z0-9-]+(?:\s*\.\s*[A-Za-z0-9-]+)*\s*\.\s*"
+    r"(?:com|org|net|edu|gov|us|io|co|info|me)\b", re.IGNORECASE)
 _URL = re.compile(r"(?<![\w@])(?:https?://|www\.)[^\s<>\"']+", re.IGNORECASE)
 _DOT_LETTER = re.compile(r"\.[A-Za-z]")  # no bare domain without one; cheap to look for
 _TRAILING = ".,;:!?)]}'\""
@@ -38,6 +42,9 @@ def _bare_domain() -> re.Pattern[str]:
 def email_spans(text: str) -> list[tuple[int, int]]:
     """Spans of email addresses, plain or spelled out."""
     spans = [m.span() for m in _EMAIL.finditer(text)] if "@" in text else []
+    for m in _SPACED_EMAIL.finditer(text) if "@" in text else ():
+        if not _overlaps(m.span(), spans):
+            spans.append(m.span())
     lowered = text.lower()
     if "dot" not in lowered or "at" not in lowered:
         return sorted(spans)
@@ -59,14 +66,72 @@ _REFERENCE_LABEL = re.compile(
     r"auth|npi|mrn|group|case)\s*(?:#|no\.?|number|num\.?)?\s*:?|#)\s*$", re.IGNORECASE)
 
 
+# Digits as people say or space them: "nine oh eight", "5 5 5", "double five". Each token is one
+# digit (or two for "double"); tokens are joined by spaces, commas, dots, dashes or brackets.
+_DIGIT_WORDS = {"zero": "0", "oh": "0", "o": "0", "one": "1", "two": "2", "three": "3", "four": "4",
+                "five": "5", "six": "6", "seven": "7", "eight": "8", "nine": "9"}
+_DIGIT_TOKEN = r"(?:\d|zero|oh|o|one|two|three|four|five|six|seven|eight|nine|double\s+(?:\d|[a-z]+))"
+_SPOKEN_RUN = re.compile(
+    rf"(?<![\w-])\(?{_DIGIT_TOKEN}(?:[\s,.()\-]{{0,3}}(?:{_DIGIT_TOKEN}|\d{{2,4}})){{3,}}(?![\w-])",
+    re.IGNORECASE)
+_SPOKEN_PART = re.compile(rf"double\s+(\d|[a-z]+)|\d+|[a-z]+", re.IGNORECASE)
+_SINGLE_DIGIT = re.compile(r"\d")
+_SPACED_DIGITS = re.compile(r"(?<!\d)\d[\s,.()\-]{1,3}\d[\s,.()\-]{1,3}\d(?!\d)")
+_DOUBLE = re.compile(r"\bdouble\b", re.IGNORECASE)  # "double five" is two digits
+_NUMBER_WORD = re.compile(r"\b(?:zero|oh|one|two|three|four|five|six|seven|eight|nine)\b", re.IGNORECASE)
+
+
+def _spoken_digits(run: str) -> str | None:
+    """The digits a run of spoken or spaced tokens stands for; None if a word is not a digit."""
+    digits = []
+    for m in _SPOKEN_PART.finditer(run):
+        if m.group(1) is not None:
+            one = _DIGIT_WORDS.get(m.group(1).lower(), m.group(1) if m.group(1).isdigit() else None)
+            if one is None:
+                return None
+            digits.append(one * 2)
+        elif m.group().isdigit():
+            digits.append(m.group())
+        elif m.group().lower() in _DIGIT_WORDS:
+            digits.append(_DIGIT_WORDS[m.group().lower()])
+        elif m.group().lower() != "double":
+            return None
+    return "".join(digits)
+
+
+def _spoken_phone_spans(text: str, taken: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Phone numbers written in words, in spaced digits or in a mix of both."""
+    spans = []
+    for m in _SPOKEN_RUN.finditer(text):
+        if not (_NUMBER_WORD.search(m.group()) or _SPACED_DIGITS.search(m.group())):
+            continue  # groups of digits only ("4,372,283"): phonenumbers' matcher judges those
+        digits = _spoken_digits(m.group())
+        if not digits or len(digits) not in (7, 10, 11) or _overlaps(m.span(), taken):
+            continue
+        if len(digits) == 11 and digits[0] != "1":
+            continue
+        national = digits[-10:] if len(digits) >= 10 else None
+        # A real number: a valid area code and exchange (not starting 0/1), or a 7-digit local one.
+        if national and (national[0] in "01" or national[3] in "01"):
+            continue
+        if not national and digits[0] in "01":
+            continue
+        spans.append((m.start(), m.end() - (len(m.group()) - len(m.group().rstrip(" ,.-(")))))
+    return spans
+
+
 def phone_flags(text: str) -> list[FlagHit]:
-    """pii_phone for each valid US (or international) phone number."""
-    if not _DIGITS7.search(text):
-        return []
+    """pii_phone for each US (or international) phone number, in digits, words or a mix."""
+    spans: list[tuple[int, int]] = []
+    if _DIGITS7.search(text):
+        spans = [(m.start, m.end) for m in phonenumbers.PhoneNumberMatcher(text, "US")]
+    # A number in words or spaced digits needs seven digit tokens at least; most texts have fewer.
+    if len(_NUMBER_WORD.findall(text)) + len(_DOUBLE.findall(text)) + len(_SINGLE_DIGIT.findall(text)) >= 7:
+        spans += _spoken_phone_spans(text, spans)
     return [
-        FlagHit("pii_phone", "high", "Contains a phone number.", m.start, m.end)
-        for m in phonenumbers.PhoneNumberMatcher(text, "US")
-        if not _REFERENCE_LABEL.search(text, max(0, m.start - 40), m.start)
+        FlagHit("pii_phone", "high", "Contains a phone number.", start, end)
+        for start, end in sorted(spans)
+        if not _REFERENCE_LABEL.search(text, max(0, start - 40), start)
     ]
 
 

@@ -91,9 +91,13 @@ def detect_language(text: str) -> str:
     return code
 
 
+# The practice accepts testimonials in English and Spanish (the form has a Spanish version).
+ACCEPTED_LANGUAGES = frozenset({"en", "es"})
+
+
 def non_english_flag(language: str) -> FlagHit | None:
-    """non_english when the text is not in English."""
-    if language == "en":
+    """non_english when the text is in a language the practice does not accept."""
+    if language in ACCEPTED_LANGUAGES:
         return None
     name = _NAMES.get(language, language)
-    return FlagHit("non_english", "low", f"Not in English (looks like {name}).")
+    return FlagHit("non_english", "low", f"Not in a language the practice accepts (looks like {name}).")

@@ -17,6 +17,8 @@ from .text import is_mostly_lowercase
 
 _CAP = r"(?:[A-Z](?:[a-z]+|'[A-Z][a-z]+)(?:[A-Z][a-z]+)?(?:-[A-Z][a-z]+)?)"
 _FULL = rf"(?P<name>{_CAP}(?:[ \t]+{_CAP}){{1,2}})"
+_QUOTE_THEN_CAPITAL = re.compile(r"[\"“'(][A-Z]")
+_QUOTED_NICK = re.compile(r"[ \t]+[\"“'(][A-Z][a-z]+[\"”')][ \t]+")
 _TITLE_BEFORE = re.compile(r"(?i:\b(?:dr|doctor|prof|professor)\.?\s*)$")
 
 
@@ -39,18 +41,41 @@ def _patterns() -> tuple[tuple[tuple[re.Pattern[str], frozenset[str]], ...], fro
     )
     introduction = re.compile(rf"(?i:\b(?:{words(raw['introductions'])}))[\s,:-]+{_FULL}")
     signoff = re.compile(rf"(?:\A|\n|[—–~-][ \t]*)[ \t]*{_FULL}[ \t]*[.!]?\s*\Z")
+    # "Kevin Doyle here —": a writer introducing themselves by full name.
+    here = re.compile(rf"(?:\A|(?<=[\n.!?]))\s*{_FULL}[ \t]+here\b")
+    # A nickname in quotes between first and last name: Robert "Bobby" Keane.
+    quoted = re.compile(rf"(?P<name>{_CAP}[ \t]+[\"“'(][A-Z][a-z]+[\"”')][ \t]+{_CAP})")
     cues = ((relation, triggers(raw["relations"])), (introduction, triggers(raw["introductions"])),
-            (signoff, frozenset()))
+            (signoff, frozenset()), (here, frozenset({"here"})), (quoted, frozenset()))
     return cues, frozenset(raw["not_names"])
 
 
-def _practice_names(context: AnalysisContext) -> set[str]:
+def _practice_names(context: AnalysisContext) -> frozenset[str]:
     """Lower-cased full names and place names that belong to the practice."""
-    names = {n.lower() for n in (*context.staff_names, *context.location_names)}
-    for t in context.therapists:
+    key = (id(context.therapists), id(context.staff_names), id(context.location_names))
+    entry = _by_identity.get(key)
+    if entry is None or entry[0] is not context.therapists or entry[1] is not context.staff_names \
+            or entry[2] is not context.location_names:
+        if len(_by_identity) > 32:
+            _by_identity.clear()
+        entry = (context.therapists, context.staff_names, context.location_names,
+                 _practice_names_of(context.therapists, context.staff_names, context.location_names))
+        _by_identity[key] = entry
+    return entry[3]
+
+
+# The worker passes the same tuples for a minute: found by identity, not re-hashed per text.
+_by_identity: dict[tuple[int, int, int], tuple] = {}
+
+
+@lru_cache(maxsize=16)
+def _practice_names_of(therapists: tuple, staff: tuple[str, ...], places: tuple[str, ...]) -> frozenset[str]:
+    """_practice_names, once per practice (the worker reuses one context for a minute)."""
+    names = {n.lower() for n in (*staff, *places)}
+    for t in therapists:
         for first in (t.first_name, *t.nicknames):
             names.add(f"{first} {t.last_name}".lower())
-    return names
+    return frozenset(names)
 
 
 def _trim(name: str, not_names: frozenset[str]) -> str | None:
@@ -73,15 +98,18 @@ def name_flags(text: str, context: AnalysisContext) -> list[FlagHit]:
     for pattern, needs in patterns:
         if needs and needs.isdisjoint(words):
             continue
-        for m in pattern.finditer(text, tail if not needs else 0):
-            name = _trim(m.group("name"), not_names)
+        if pattern is patterns[4][0] and not _QUOTE_THEN_CAPITAL.search(text):
+            continue  # no quoted nickname possible: skip a scan that cannot skip ahead
+        for m in pattern.finditer(text, tail if pattern is patterns[2][0] else 0):
+            name = _trim(_QUOTED_NICK.sub(" ", m.group("name")), not_names)
             start = m.start("name")
             if not name or _TITLE_BEFORE.search(text, max(0, start - 12), start):
                 continue
             lowered = name.lower()
             if lowered in practice or any(lowered in p or p in lowered for p in practice if " " in p):
                 continue
-            spans.append((start, start + len(name), "Contains a private person's full name."))
+            end = start + len(name) if m.group("name").startswith(name) else m.end("name")
+            spans.append((start, end, "Contains a private person's full name."))
     spans.extend(_author_spans(text, context))
     flags: list[FlagHit] = []
     for start, end, message in sorted(spans):

@@ -10,12 +10,15 @@ from .results import OutcomeClaim
 
 @lru_cache(maxsize=1)
 def _patterns() -> tuple[Cue, ...]:
-    """The claim patterns with their number and unit placeholders filled in."""
+    """The claim patterns with their word-class placeholders ({SYMPTOM}, {N}, …) filled in."""
     raw = load_json("outcome_patterns.json")
-    return tuple(
-        Cue(p, pattern=p["re"].replace("{N}", raw["number"]).replace("{UNIT}", raw["unit"]))
-        for p in raw["patterns"]
-    )
+
+    def expand(pattern: str) -> str:
+        for name, alternation in raw["classes"].items():
+            pattern = pattern.replace("{" + name + "}", alternation)
+        return pattern
+
+    return tuple(Cue(p, pattern=expand(p["re"])) for p in raw["patterns"])
 
 
 def find_outcome_claims(text: str) -> tuple[OutcomeClaim, ...]:

@@ -43,10 +43,14 @@ def analyze(text: str, *, rating: int | None = None, context: AnalysisContext | 
     links = link_flags(text, emails)
     flags += links
     flags += name_flags(text, context)
-    flags += profanity_flags(text)
+    swearing = profanity_flags(text)
+    flags += swearing
     spam = spam_flag(text, has_link=bool(links))
     language = detect_language(text)
-    sentiment, sentences = analyze_sentiment(text, language=language, is_spam=spam is not None)
+    claims = find_outcome_claims(text)
+    sentiment, sentences = analyze_sentiment(
+        text, language=language, is_spam=spam is not None,
+        claims=[(c.start, c.end) for c in claims], swearing=[(f.start, f.end) for f in swearing])
     flags += [
         spam,
         non_english_flag(language),
@@ -64,6 +68,6 @@ def analyze(text: str, *, rating: int | None = None, context: AnalysisContext | 
         therapists_mentioned=therapists_mentioned(text, context),
         language=language,
         sentences=sentences,
-        outcome_claims=find_outcome_claims(text),
+        outcome_claims=claims,
         fingerprint=fingerprint(text),
     )

@@ -13,6 +13,10 @@ from functools import lru_cache
 
 from . import vader
 from ._data import Cue, load_json
+from .outcomes import find_outcome_claims
+from .profanity import profanity_flags
+from .sentiment_classes import (complaint_weight, gate_words, has_contrast, is_logistics, logistics_clause,
+                                negated_at)
 from .results import SentenceScore, Sentiment
 from .text import ascii_quotes, sentence_spans
 
@@ -21,13 +25,15 @@ POSITIVE_AT = 0.1
 NEGATIVE_AT = -0.1
 STORY_DISCOUNT = 0.2  # share of an injury-story sentence's negativity that still counts
 COMPLAINT_PRAISE_DISCOUNT = 0.6  # share of a complaint sentence's positive words that still counts
-NEGATED_COMPLAINT_SHARE = 0.5  # a complaint cue under a negation counts as this much praise
-# A negator close before the match, in the same clause (no punctuation between): "don't just hand
-# you a sheet", "not a single appointment started late".
-_NEGATED_BEFORE = re.compile(r"(?:\b(?:not|never|no)\b|n't)(?:\s+(?:a\s+single|once|even|just|ever|one))?"
-                             r"(?:\s+[\w']+){0,2}\s+$", re.IGNORECASE)
+NEGATED_COMPLAINT_SHARE = 0.5
+AFTER_CONTRAST_PRAISE = 0.2
+NEGATED_NEGATIVE_SHARE = 0.5  # a negated complaint word reads as this much of its opposite  # share of the praise before "but" when a complaint follows it
+OUTCOME_PRAISE = 0.4
+PROFANITY_COMPLAINT = -0.6  # a complaint cue under a negation counts as this much praise
 UNMET_SERVICE_WEIGHT = -0.5  # a sentence saying the practice did not do its job, in neutral words
-ROLE_WEIGHT = {"complaint": 1.3, "verdict": 1.0, "other": 0.7, "story": 0.5}
+ROLE_WEIGHT = {"complaint": 1.3, "verdict": 1.0, "other": 0.7, "story": 0.5, "logistics": 0.4}
+GRIPE_SHARE = 0.5  # share of a logistics clause that counts beside praise in the same sentence
+_PEOPLE = frozenset({"therapist", "therapists", "pt", "staff", "doctor", "she", "he", "team", "aide", "aides"})
 _WORD = re.compile(r"[\w']+")
 _NO_SPACE_SCRIPTS = frozenset({"ko", "zh", "ja"})
 
@@ -115,12 +121,18 @@ def _cue_index() -> tuple[dict[str, tuple[frozenset[int], frozenset[int]]], froz
             frozenset(always[0]), frozenset(always[1]))
 
 
+@lru_cache(maxsize=1)
+def _index_words() -> frozenset[str]:
+    """The trigger words of the cue index."""
+    return frozenset(_cue_index()[0])
+
+
 def _cues_for(words: set[str]) -> tuple[list[Cue], list[Cue]]:
     """The complaint and praise cues a sentence's words make possible, in their file order."""
     cues = _cues()
     index, always_complaint, always_praise = _cue_index()
     complaint, praise = set(always_complaint), set(always_praise)
-    for word in words & index.keys():
+    for word in _index_words().intersection(words):  # a frozenset: `set & dict.keys()` rebuilds the keys
         c, p = index[word]
         complaint |= c
         praise |= p
@@ -132,21 +144,49 @@ def _clamp(x: float) -> float:
     return max(-1.0, min(1.0, x))
 
 
-def _sentence(text: str, compound: float) -> tuple[str, float]:
-    """The role of one sentence and its domain-adjusted score, given the cues the whole text allows."""
-    cues = _cues()
-    words = set(_WORD.findall(text.lower()))
+def _cue_weights(text: str, words: set[str], *, claim: bool = False, swearing: bool = False,
+                 gate: frozenset[str] | None = None) -> tuple[float, float]:
+    """(complaint, praise) of one sentence from the supported cues and the word-class mechanisms."""
     complaints, praises = _cues_for(words)  # only the cues this sentence's words can set off
     complaint = praise = 0.0
     for cue in complaints:
         match = cue.pattern.search(text)
         if match is None:
             continue
-        if _NEGATED_BEFORE.search(text[max(0, match.start() - 30):match.start()]):
+        if negated_at(text, match.start()):
             praise -= cue.weight * NEGATED_COMPLAINT_SHARE  # "not a single appointment started late"
         else:
             complaint += cue.weight
     praise += sum(c.weight for c in praises if c.pattern.search(text))
+    fact, relief = complaint_weight(text, words, gate_words(text) if gate is None else gate)
+    if claim:
+        relief += OUTCOME_PRAISE  # "cut my headaches in half": a result VADER reads as neutral
+    if swearing:
+        fact += PROFANITY_COMPLAINT  # swearing without praise words is anger at someone
+    return max(complaint + fact, -1.5), praise + relief
+
+
+def _sentence(text: str, compound: float, *, claim: bool = False, swearing: bool = False) -> tuple[str, float]:
+    """The role of one sentence and its domain-adjusted score, given the cues the whole text allows."""
+    cues = _cues()
+    words = set(_WORD.findall(text.lower()))
+    gate = gate_words(text)
+    mixed = logistics_clause(text, gate)
+    if mixed is not None:
+        rest_text, gripe_text = mixed
+        rest_words = set(_WORD.findall(rest_text.lower()))
+        rest = vader.polarity_scores(rest_text)["compound"]
+        if rest > 0.05 and _cue_weights(rest_text, rest_words)[0] == 0:
+            # "Great care, but the parking is awful": the care is the point, the parking a gripe.
+            gripe = vader.polarity_scores(gripe_text)["compound"]
+            gripe += _cue_weights(gripe_text, set(_WORD.findall(gripe_text.lower())))[0]
+            return "verdict", round(_clamp(rest + GRIPE_SHARE * min(gripe, 0.0)), 4)
+    complaint, praise = _cue_weights(text, words, claim=claim, swearing=swearing, gate=gate)
+    if praise > 0 and complaint == 0 and compound < 0:
+        # "No one there was ever rude": the negative word VADER scored is the thing that did not happen.
+        compound = -compound * NEGATED_NEGATIVE_SHARE
+    if complaint < 0 and compound > 0.05 and swearing:
+        complaint -= PROFANITY_COMPLAINT  # "holy sh*t my back feels amazing" is delight, not anger
     cared_for = not cues.care_targets.isdisjoint(words)
     if complaint == 0 and praise == 0 and compound <= 0 and _unmet_service(words, cared_for):
         complaint = UNMET_SERVICE_WEIGHT
@@ -155,6 +195,8 @@ def _sentence(text: str, compound: float) -> tuple[str, float]:
     elif (compound < 0 and not cared_for and cues.ongoing.isdisjoint(words)
           and not cues.story_markers.isdisjoint(words) and not cues.symptoms.isdisjoint(words)):
         role = "story"
+    elif compound < 0 and _PEOPLE.isdisjoint(words) and is_logistics(text, gate):
+        role = "logistics"
     elif praise > 0 or cared_for:
         role = "verdict"
     else:
@@ -162,8 +204,9 @@ def _sentence(text: str, compound: float) -> tuple[str, float]:
     if role == "story":
         base = compound * STORY_DISCOUNT
     elif role == "complaint" and compound > 0:
-        # "The staff were lovely but nobody cared whether I improved": the complaint is the point.
-        base = compound * COMPLAINT_PRAISE_DISCOUNT
+        # "The staff were lovely but nobody cared whether I improved": the complaint is the point,
+        # the more so when it comes after the contrast word.
+        base = compound * (AFTER_CONTRAST_PRAISE if has_contrast(text, gate) else COMPLAINT_PRAISE_DISCOUNT)
     else:
         base = compound
     return role, round(_clamp(base + complaint + praise), 4)
@@ -223,9 +266,17 @@ def _foreign_label(text: str, language: str) -> str:
 
 
 def analyze_sentiment(text: str, *, language: str = "en", is_spam: bool = False,
+                      claims: list[tuple[int, int]] | None = None,
+                      swearing: list[tuple[int, int]] | None = None,
                       ) -> tuple[Sentiment, tuple[SentenceScore, ...]]:
-    """VADER scores of the whole text (quotes made ASCII) and the domain label with per-sentence scores."""
+    """VADER scores of the whole text (quotes made ASCII) and the domain label with per-sentence scores.
+
+    claims / swearing: spans of outcome claims and profanity, when the caller has found them already."""
     plain = ascii_quotes(text)
+    if claims is None:
+        claims = [(c.start, c.end) for c in find_outcome_claims(plain)]
+    if swearing is None:
+        swearing = [(f.start, f.end) for f in profanity_flags(plain)]
     vpass = vader.run(plain)
     sentences: list[SentenceScore] = []
     total = weight = 0.0
@@ -242,7 +293,9 @@ def analyze_sentiment(text: str, *, language: str = "en", is_spam: bool = False,
         adjusted = _domain_valences(lows, vpass.valences, first, token)
         domain = compound if adjusted is None else vader.score_slice(vpass, plain, first, token, start, end,
                                                                      valences=adjusted)
-        role, score = _sentence(plain[start:end], domain)
+        role, score = _sentence(plain[start:end], domain,
+                                claim=any(s < end and start < e for s, e in claims),
+                                swearing=any(s < end and start < e for s, e in swearing))
         sentences.append(SentenceScore(start=start, end=end, compound=compound,
                                        label=_sentence_label(score), role=role, score=score))
         # The closing sentence is usually the verdict on the care.

@@ -8,18 +8,25 @@ from .results import FlagHit
 
 
 @lru_cache(maxsize=1)
-def _cues() -> tuple[tuple[Cue, ...], float, float]:
-    """Compiled cues, threshold and the weight of a link."""
+def _cues() -> tuple[tuple[tuple[Cue, bool], ...], float, float]:
+    """Compiled cues (with whether each is a word class of advertising), threshold, link weight."""
     raw = load_json("spam_cues.json")
-    cues = tuple(Cue(c) for c in raw["cues"])
+    cues = tuple((Cue(c), "class" in c) for c in raw["cues"])
     return cues, raw["threshold"], raw["link_weight"]
+
+
+def _hits(cue: Cue, is_class: bool, text: str) -> int:
+    """1 if a cue matches; for a word class, its distinct matches up to two (adverts pile offers up)."""
+    if not is_class:
+        return 1 if cue.pattern.search(text) else 0
+    return min(2, len({m.group().lower() for m in cue.pattern.finditer(text)}))
 
 
 def spam_score(text: str, *, has_link: bool) -> float:
     """Sum of the weights of the spam cues present."""
     cues, _, link_weight = _cues()
     words = words_of(text)
-    score = sum(c.weight for c in cues if c.applies(words) and c.pattern.search(text))
+    score = sum(c.weight * _hits(c, is_class, text) for c, is_class in cues if c.applies(words))
     return score + link_weight if score and has_link else score
 
 

@@ -2,7 +2,9 @@
 
 Full names and "Dr. <last name>" identify a therapist outright. A first name or nickname ("Bri")
 may fit several; then the therapists of the clinic the patient chose win, and a name still
-ambiguous after that is left out rather than guessed.
+ambiguous after that is left out rather than guessed. A first name that is also an ordinary word
+("Will", "Grace") and a short form cut from a long name ("Just" of Justin) count only when written
+capitalised: in a lower-case text "will" and "just" are words, not people.
 """
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from .results import AnalysisContext, TherapistRef
 from .text import is_mostly_lowercase
 
 _SPACES = re.compile(r"\s+")
+_TOKEN = re.compile(r"\w+")
 _NEXT_CAPITALISED = re.compile(r"[ \t]+([A-Z][a-z]+)")
 
 
@@ -40,15 +43,41 @@ def _short_forms(first: str) -> set[str]:
     return forms
 
 
+@lru_cache(maxsize=1)
+def _ordinary_words() -> frozenset[str]:
+    """First names that are also ordinary words (a named word class in people.json)."""
+    return frozenset(w.casefold() for w in load_json("people.json")["ordinary_word_names"])
+
+
+_by_identity: dict[int, tuple[tuple[TherapistRef, ...], tuple]] = {}
+
+
+def _index_of(therapists: tuple[TherapistRef, ...]) -> tuple:
+    """_index for this tuple, found by identity: the worker passes the same tuple for a minute, and
+    hashing ~50 dataclasses for an lru_cache key on every text costs more than the look-up saves."""
+    entry = _by_identity.get(id(therapists))
+    if entry is None or entry[0] is not therapists:
+        if len(_by_identity) > 32:
+            _by_identity.clear()
+        entry = (therapists, _index(therapists))
+        _by_identity[id(therapists)] = entry
+    return entry[1]
+
+
 @lru_cache(maxsize=64)
-def _index(therapists: tuple[TherapistRef, ...]) -> tuple[re.Pattern[str] | None, dict[str, list[tuple[str, bool]]]]:
-    """One regex over every alias, and alias → [(slug, identifies outright)]."""
+def _index(therapists: tuple[TherapistRef, ...]) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None,
+                                                           dict[str, list[tuple[str, bool]]], frozenset[str]]:
+    """The alias regex as written, its case-insensitive twin for lower-case writers (both compiled
+    once per practice), and alias → [(slug, identifies outright)]."""
     aliases: dict[str, list[tuple[str, bool]]] = {}
     raw: set[str] = set()
+    caseless: set[str] = set()  # aliases a lower-case writer may use: full names, real names, nicknames
 
-    def add(alias: str, slug: str, strong: bool) -> None:
+    def add(alias: str, slug: str, strong: bool, *, any_case: bool = True) -> None:
         if alias.strip():
             raw.add(alias)
+            if any_case and (strong or alias.casefold() not in _ordinary_words()):
+                caseless.add(alias)
             aliases.setdefault(_key(alias), []).append((slug, strong))
 
     for t in therapists:
@@ -59,22 +88,38 @@ def _index(therapists: tuple[TherapistRef, ...]) -> tuple[re.Pattern[str] | None
         for title in ("Dr.", "Dr", "Doctor"):
             add(f"{title} {t.last_name}", t.slug, True)
             add(f"{title} {t.first_name} {t.last_name}", t.slug, True)
+        table = set(_nicknames()[0].get(t.first_name.casefold(), ()))
         for short in _short_forms(t.first_name) - firsts:
-            add(short, t.slug, False)
+            # A known nickname ("Mike") is a name in any case; a cut-off prefix only capitalised.
+            add(short, t.slug, False, any_case=short in table)
     if not raw:
-        return None, aliases
-    parts = [r"\s+".join(re.escape(w) for w in a.split()) for a in sorted(raw, key=len, reverse=True)]
-    return re.compile(r"(?<![\w.])(?:" + "|".join(parts) + r")(?![\w])"), aliases
+        return None, None, aliases, (frozenset(), frozenset())
+
+    def compile_(names: set[str], flags: int) -> re.Pattern[str] | None:
+        if not names:
+            return None
+        parts = [r"\s+".join(re.escape(w) for w in a.split()) for a in sorted(names, key=len, reverse=True)]
+        return re.compile(r"(?<![\w.])(?:" + "|".join(parts) + r")(?![\w])", flags)
+
+    # The first word of every alias, lower-cased: a text holding none of them mentions nobody, and
+    # most texts are settled by this set look-up instead of a scan with a regex of ~200 names.
+    # The first word of every alias, as written (the case-sensitive pattern) and case-folded (the
+    # caseless one): a text holding none of them mentions nobody, settled by a set look-up instead
+    # of a scan with a regex of ~200 names.
+    firsts = (frozenset(_TOKEN.findall(a)[0] for a in raw if _TOKEN.search(a)),
+              frozenset(_TOKEN.findall(_key(a))[0] for a in caseless if _TOKEN.search(_key(a))))
+    return compile_(raw, 0), compile_(caseless, re.IGNORECASE), aliases, firsts
 
 
 def therapists_mentioned(text: str, context: AnalysisContext) -> tuple[str, ...]:
     """Slugs of the therapists the text names, in order of first mention."""
-    pattern, aliases = _index(context.therapists)
-    if pattern is None:
-        return ()
-    at_clinic = {t.slug for t in context.therapists if context.location_slug in t.location_slugs}
+    pattern, caseless, aliases, (exact, folded) = _index_of(context.therapists)
     lower = is_mostly_lowercase(text)
-    matcher = re.compile(pattern.pattern, re.IGNORECASE) if lower else pattern
+    if (folded.isdisjoint(_TOKEN.findall(text.casefold())) if lower else exact.isdisjoint(_TOKEN.findall(text))):
+        return ()
+    matcher = caseless if lower else pattern
+    if matcher is None:
+        return ()
     strong_at: dict[str, int] = {}
     weak: list[tuple[int, list[str]]] = []
     for m in matcher.finditer(text):
@@ -84,11 +129,14 @@ def therapists_mentioned(text: str, context: AnalysisContext) -> tuple[str, ...]
             for slug in strong:
                 strong_at.setdefault(slug, m.start())
             continue
+        if m.group()[0].islower() and _key(m.group()) in _ordinary_words():
+            continue  # "will", "grace": a word, unless the writer capitalised it
         after = None if lower else _NEXT_CAPITALISED.match(text, m.end())
         if after and _key(f"{m.group()} {after.group(1)}") not in aliases and len(after.group(1)) > 2:
             continue  # "Mike Brennan" is somebody else than therapist Mike
         weak.append((m.start(), sorted({slug for slug, _ in entries})))
     first_at = dict(strong_at)
+    at_clinic = {t.slug for t in context.therapists if context.location_slug in t.location_slugs} if weak else set()
     for position, candidates in weak:
         if any(c in strong_at for c in candidates):
             continue  # the full name elsewhere in the text already says who

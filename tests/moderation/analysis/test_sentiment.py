@@ -7,41 +7,35 @@ from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 from moderation.analysis import analyze
 from moderation.analysis import vader
 
+# Short made-up sentences, one mechanism each; realistic texts live in bench/data (the regression set).
 POSITIVE = [
-    "I was in agony after my fall and couldn't walk to the mailbox. Six weeks with Dana and I'm back to "
-    "hiking on weekends. Cannot recommend this place enough.",
-    "The pain in my hip was unbearable and I was terrified of surgery. The team here was patient and kind, "
-    "and now I walk my dog every morning. Thank you!",
-    "My back had been killing me for years. Honestly I thought nothing would help. Three months later I am "
-    "pain free and sleeping through the night.",
+    # the injury story's negative words say nothing about the care
+    "I was in agony and could not sleep for months. Now I sleep fine, thanks to Lee.",
     "You won\u2019t be disappointed with this clinic.",
-    # "terrible" describing the injury, not the care
-    "I was in a car accident and suffered whiplash and terrible headaches. Dr. Mehta and Kevin got me "
-    "through it. Pain-free after 8 weeks!",
-    "I had excruciating sciatica that radiated down my leg for a year. Nothing helped until I came here. "
-    "I'm sleeping through the night for the first time in ages.",
-    # words VADER lacks ("phenomenal") and symptom words ("missed" by other clinics) in the verdict
-    "Marcus is phenomenal. He figured out in one session what three other places missed.",
+    # a failure or attitude word under a negation is praise
+    "Never once did a session start late.",
+    "No one there was ever rude to me.",
+    # an outcome claim is a result VADER reads as neutral
+    "The neck work cut my headaches in half.",
+    # a logistics gripe after praise of the care is a gripe
+    "Wonderful therapists, but the parking is awful.",
     # a "never" ending one sentence must not negate the next
-    "Had a lumbar fusion last year and thought I would never golf again. Played 18 holes last weekend!",
-    # a complaint cue under a negation is praise
-    "Not a single appointment started late in three months.",
-    "They didn't rush me out the door like my last place did. Every question got a real answer.",
+    "I thought I would never dance again. Danced happily all night at the wedding!",
 ]
 NEGATIVE = [
-    "Waited 50 minutes for my appointment and nobody apologized. The therapist barely looked at me. Never again.",
-    "They billed me twice for the same session and nobody returns my calls. Stay away.",
-    "My shoulder got worse after their treatment and they kept pushing me too hard. I switched to another clinic.",
-    "Felt rushed every visit and the aide was on his phone the whole time.",
-    "Terrible experience. The front desk was rude and my claims were never filed.",
+    "They cancelled my visit again.",  # a service failure with repetition
+    "Sat in the lobby 45 minutes before anyone came.",  # a wait with its duration
+    "No one ever called me back about the referral.",  # nobody doing a care act
+    "The therapist didn't even listen to what hurt.",  # the practice not doing one
+    "The man at the desk was condescending.",  # a staff attitude word
+    "They kept pushing a prepaid package on me.",  # sales pressure
+    "Six weeks in and my hip is no better.",  # the result that did not come
+    "I felt like just another number.",  # depersonalisation
+    "After two visits I went elsewhere.",  # leaving the practice
+    "They said the visit was covered, then billed me anyway.",  # a broken promise
+    "The room was nice but nobody listened to me.",  # the complaint after the contrast is the point
+    "My knee still hurts after eight weeks of this.",  # an ongoing symptom is not a story
     "Horrible.",
-    "The exercises were fine but nobody seemed to care whether I improved. Sessions felt like a conveyor belt.",
-    "The facility is outdated and cramped, and the therapists seem overworked.",
-    "My knee still hurts after eight weeks of this.",
-    # the practice did not do its job, in words VADER reads as neutral
-    "After my first visit I was in more pain than before and no one would explain why.",
-    "The therapist didn't remember anything from my last visit and had to start over every time.",
-    "They told me my insurance covered it. It didn't, and now I owe $2,000.",
 ]
 
 

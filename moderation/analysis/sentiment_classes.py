@@ -1,0 +1,194 @@
+"""Complaint and balance mechanisms built from named word classes (sentiment_domain.json's
+"word_classes"), not from phrases of particular texts.
+
+- complaint as fact: a service failure (cancel, billed, waited…) stated with repetition or absence
+  (again, twice, never, still…), or a wait with a duration ("waited 40 minutes");
+- neglect: nobody doing a care act ("no one called back"), or the practice not doing one;
+- a staff attitude word ("rude", "dismissive"); pressure to buy ("kept pushing a package");
+- a result that did not come ("no better", "didn't help"), unless about another provider;
+- a clause about logistics (parking, hours, music) is a gripe, which weighs little beside praise.
+A failure word under a negation ("never once felt rushed") is praise, not a complaint.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ._data import load_json
+
+FACT_WEIGHT = -0.5  # one complaint stated as a fact, in words VADER reads as neutral
+ATTITUDE_WEIGHT = -0.6
+NEGATED_SHARE = 0.5  # a negated failure ("they never cancelled") counts as this much praise
+# A negator shortly before, in the same clause: "never once felt rushed", "not a single late start".
+_NEGATED_BEFORE = re.compile(r"(?:\b(?:not|never|no|without|nobody|noone|no\s+one)\b|n't)"
+                             r"(?:\s+(?:a\s+single|once|even|just|ever|one|there))?"
+                             r"(?:\s+[\w'-]+){0,4}\s+$", re.IGNORECASE)
+_NUMBER = r"(?:\d+|an?|one|two|three|four|five|ten|fifteen|twenty|thirty|forty|forty-five|fifty|sixty|ninety)"
+
+
+def _alternation(words: list[str]) -> str:
+    """A regex alternation of class members, longest first, spaces matching any whitespace."""
+    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
+
+
+_WORD = re.compile(r"[\w']+")
+_GATE_WORD = re.compile(r"\w+")
+
+
+class _Gated:
+    """A class pattern tried only when the sentence holds one of its trigger words (a set look-up
+    is far cheaper than a regex scan, and most sentences hold none)."""
+
+    __slots__ = ("pattern", "triggers")
+
+    def __init__(self, pattern: str, triggers: set[str]) -> None:
+        self.pattern = re.compile(pattern, re.IGNORECASE)
+        self.triggers = frozenset(triggers)
+
+    def find(self, text: str, gate: frozenset[str]) -> re.Match[str] | None:
+        """The first match, or None; gate is gate_words(text)."""
+        return None if self.triggers.isdisjoint(gate) else self.pattern.search(text)
+
+
+def _firsts(members: list[str]) -> set[str]:
+    """One word of each member (its longest, usually its rarest: "left" of "i left"): a member can
+    match only in a sentence that holds it, so the set look-up never hides a match."""
+    return {max(_GATE_WORD.findall(m.lower()), key=len) for m in members if _GATE_WORD.search(m)}
+
+
+def gate_words(text: str) -> frozenset[str]:
+    """A sentence's lower-cased word-character runs, the set the class gates look members up in
+    (split at apostrophes and hyphens like the members, so "''never" still holds "never")."""
+    return frozenset(_GATE_WORD.findall(text.lower()))
+
+
+@dataclass(frozen=True)
+class _Classes:
+    """The compiled word classes."""
+
+    failure: _Gated
+    repetition: frozenset[str]
+    wait: _Gated
+    neglect: _Gated
+    practice_neglect: _Gated
+    attitude: _Gated
+    sales: _Gated
+    no_result: _Gated
+    no_result_exceptions: _Gated
+    logistics: _Gated
+    contrast: _Gated
+    depersonal: _Gated
+    left: _Gated
+    left_exceptions: _Gated
+    ignored: _Gated
+    debt: _Gated
+    broken_promise: _Gated
+
+
+@lru_cache(maxsize=1)
+def classes() -> _Classes:
+    """Compile the word classes once."""
+    wc = load_json("sentiment_domain.json")["word_classes"]
+
+    def words(name: str) -> _Gated:
+        return _Gated(rf"(?<![\w-])(?:{_alternation(wc[name])})(?![\w-])", _firsts(wc[name]))
+
+    agents, acts = _alternation(wc["absent_agents"]), _alternation(wc["care_acts"])
+    negators = {"didn't", "didnt", "did", "don't", "dont", "doesn't", "doesnt", "does", "never"}
+    return _Classes(
+        # "waiting room" is a place, not a wait
+        failure=_Gated(rf"(?<![\w-])(?:{_alternation(wc['service_failure'])})(?![\w-])(?!\s+(?:room|area|list))",
+                       _firsts(wc["service_failure"])),
+        repetition=frozenset(wc["repetition"]),
+        wait=_Gated(rf"\b(?:{_alternation(wc['wait_words'])})\b(?:\s+[\w'-]+){{0,4}}?\s+{_NUMBER}\s*\+?\s*"
+                    rf"(?:{_alternation(wc['duration_units'])})\b", _firsts(wc["wait_words"])),
+        neglect=_Gated(rf"\b(?:{agents})\b(?!\s+else)(?:\s+[\w']+){{0,3}}?\s+(?:{acts})\b", _firsts(wc["absent_agents"])),
+        practice_neglect=_Gated(
+            rf"(?<!\bi\s)\b(?:didn'?t|did\s+not|don'?t|doesn'?t|does\s+not|never)\s+"
+            rf"(?:seem\s+to\s+|really\s+|even\s+|bother\s+to\s+)?(?:{_alternation(wc['practice_neglect_verbs'])})\b",
+            negators),
+        attitude=words("staff_attitude"),
+        sales=_Gated(rf"\b(?:{_alternation(wc['sales_pressure'])})\b(?:\s+[\w'$-]+){{0,5}}?\s+"
+                     rf"(?:{_alternation(wc['sales_objects'])})\b", _firsts(wc["sales_pressure"])),
+        no_result=words("no_result"),
+        no_result_exceptions=words("no_result_exceptions"),
+        logistics=words("logistics"),
+        contrast=_Gated(rf"[,;]?\s*\b(?:{_alternation(wc['contrast'])})\b", _firsts(wc["contrast"])),
+        depersonal=_Gated(rf"\blike\s+(?:i\s+was\s+)?(?:a|an|just\s+a|just\s+another|another|one\s+more)\s+"
+                          rf"(?:{_alternation(wc['depersonal_nouns'])})\b", {"like"}),
+        left=words("left_practice"),
+        left_exceptions=words("left_practice_exceptions"),
+        ignored=words("ignored_patient"),
+        debt=words("unexpected_debt"),
+        broken_promise=_Gated(rf"\b(?:{_alternation(wc['broken_promise_openers'])})\b.{{3,80}}?"
+                              rf"\b(?:{_alternation(wc['broken_promise_turns'])})\b", _firsts(wc["broken_promise_openers"])),
+    )
+
+
+def negated_at(text: str, start: int) -> bool:
+    """True when a negator governs the word at start."""
+    return bool(_NEGATED_BEFORE.search(text[max(0, start - 40):start]))
+
+
+def complaint_weight(text: str, words: set[str], gate: frozenset[str]) -> tuple[float, float]:
+    """(complaint, praise) weights of one sentence from the class mechanisms; words are its
+    lower-cased [\\w']+ words, gate its gate_words."""
+    c = classes()
+    complaint = praise = 0.0
+    failure = c.failure.find(text, gate)
+    if failure is not None:
+        if negated_at(text, failure.start()):
+            praise -= FACT_WEIGHT * NEGATED_SHARE
+        elif not c.repetition.isdisjoint(words) or re.search(r"\b\d+\s+times\b|\bthree\s+times\b", text, re.I):
+            complaint += FACT_WEIGHT
+    wait = c.wait.find(text, gate)
+    if wait is not None and complaint == 0 and not negated_at(text, wait.start()):
+        complaint += FACT_WEIGHT
+    neglect = c.neglect.find(text, gate) or c.practice_neglect.find(text, gate)
+    if neglect is not None and not c.no_result_exceptions.find(text, gate):
+        complaint += FACT_WEIGHT
+    attitude = c.attitude.find(text, gate)
+    if attitude is not None:
+        if negated_at(text, attitude.start()):
+            praise -= ATTITUDE_WEIGHT * NEGATED_SHARE
+        else:
+            complaint += ATTITUDE_WEIGHT
+    if c.sales.find(text, gate):
+        complaint += FACT_WEIGHT
+    if c.no_result.find(text, gate) and not c.no_result_exceptions.find(text, gate):
+        complaint += FACT_WEIGHT
+    for pattern in (c.depersonal, c.ignored, c.broken_promise, c.debt):
+        if pattern.find(text, gate):
+            complaint += FACT_WEIGHT
+    if c.left.find(text, gate) and not c.left_exceptions.find(text, gate):
+        complaint += FACT_WEIGHT
+    return max(complaint, -1.2), praise
+
+
+def has_contrast(text: str, gate: frozenset[str]) -> bool:
+    """True when a sentence turns on a contrast word ("but", "though") after its start."""
+    m = classes().contrast.find(text, gate)
+    return m is not None and m.start() > 0
+
+
+def logistics_clause(text: str, gate: frozenset[str]) -> tuple[str, str] | None:
+    """(the rest, the logistics gripe) when a sentence contrasts praise with a logistics clause."""
+    c = classes()
+    if c.logistics.triggers.isdisjoint(gate):
+        return None
+    m = c.contrast.find(text, gate)
+    if m is None or m.start() == 0:
+        return None
+    before, after = text[:m.start()], text[m.end():]
+    in_before, in_after = c.logistics.pattern.search(before), c.logistics.pattern.search(after)
+    if in_after and not in_before:
+        return before, after
+    if in_before and not in_after:
+        return after, before
+    return None  # both or neither clause about logistics: no gripe to set aside
+
+
+def is_logistics(text: str, gate: frozenset[str]) -> bool:
+    """True when a sentence is about the premises, hours or paperwork."""
+    return classes().logistics.find(text, gate) is not None
