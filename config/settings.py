@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "corsheaders",
     "reviews",
     "moderation",
 ]
@@ -76,6 +77,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "corsheaders.middleware.CorsMiddleware",  # before CommonMiddleware: preflights answered early
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -260,6 +262,17 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
 }
+
+# ---------------------------------------------------------------------------- CORS
+# The marketing site's pages call the public API, the Atom feed and /embed.js from their own origin.
+# Only the origins listed get an Access-Control-Allow-Origin; nothing for any other, and never for the
+# staff's moderation API. No credentials: the public API has no cookies to send.
+CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS", "")
+CORS_URLS_REGEX = r"^/(api/v1/(?!moderation/)|feeds/|embed\.js$)"
+CORS_ALLOW_METHODS = ("GET", "HEAD", "OPTIONS")
+# A page may revalidate what it fetched (conditional GET) itself.
+CORS_ALLOW_HEADERS = ("accept", "accept-language", "content-type", "if-none-match", "if-modified-since")
+CORS_EXPOSE_HEADERS = ("ETag", "Last-Modified")
 
 # ---------------------------------------------------------------------------- the product
 # A post faster than this after the form was shown is treated as a bot (0 turns the check off).
