@@ -173,3 +173,30 @@ class Testimonial(models.Model):
     @property
     def is_redacted(self) -> bool:
         return bool(self.body_original) and self.body_original != self.body
+
+
+class FeedCounter(models.Model):
+    """How many testimonials (and, through `rating`, their rating sum) fall in one cell of the public
+    filters, so counts per filter never scan the testimonials. Maintained by database triggers on
+    reviews_testimonial and its tag links (migration 0002): no code path can skip them. Read by
+    reviews/counters.py."""
+
+    # 0 = the testimonial itself (counted once); a tag's id = one row per (testimonial, tag) link.
+    tag_id = models.BigIntegerField()
+    location_id = models.BigIntegerField()
+    therapist_id = models.BigIntegerField()  # 0 = no therapist named
+    rating = models.PositiveSmallIntegerField()
+    published = models.BooleanField()  # approved; the others counted are received, not withdrawn
+    month = models.IntegerField()  # YYYYMM of published_at (UTC) when published, else 0
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            # The triggers' upsert target; also serves every read, which always fixes tag_id
+            # (stats: WHERE tag_id = %s AND location_id IN … AND rating >= … GROUP BY published).
+            models.UniqueConstraint(fields=["tag_id", "location_id", "therapist_id", "rating", "published", "month"],
+                                    name="feedcounter_cell_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"tag {self.tag_id} location {self.location_id} therapist {self.therapist_id} ★{self.rating}: {self.n}"

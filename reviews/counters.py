@@ -1,0 +1,120 @@
+"""Counts per public filter from the trigger-kept `FeedCounter` cells: the cost of a count depends on
+the number of clinics, therapists, ratings and months, never on the number of testimonials."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone as dt_timezone
+
+from django.db import connection
+from django.db.models import Count, F, Sum
+
+from .models import FeedCounter, Testimonial
+
+
+@dataclass(frozen=True)
+class FeedCriteria:
+    """The public filters, resolved to ids (None = not filtered)."""
+
+    location_ids: tuple[int, ...] | None = None
+    therapist_ids: tuple[int, ...] | None = None
+    min_rating: int | None = None
+    tag_id: int | None = None
+    published_after: datetime | None = None  # aware
+
+
+def _month(moment: datetime) -> int:
+    utc = moment.astimezone(dt_timezone.utc)
+    return utc.year * 100 + utc.month
+
+
+def _month_end(moment: datetime) -> datetime:
+    utc = moment.astimezone(dt_timezone.utc)
+    year, month = (utc.year + 1, 1) if utc.month == 12 else (utc.year, utc.month + 1)
+    return datetime(year, month, 1, tzinfo=dt_timezone.utc)
+
+
+def _average(total: int, count: int) -> float | None:
+    return round(total / count, 2) if count else None
+
+
+def feed_stats(criteria: FeedCriteria) -> dict[str, int | float | None]:
+    """received_count / average_rating (every testimonial received, not withdrawn) and
+    published_count / published_average_rating, for the list's filters.
+
+    `published_after` narrows the published figures only (a testimonial not published has no date);
+    whole months after it come from the counters, the rest of its own month from the feed's index."""
+    cells = FeedCounter.objects.filter(tag_id=criteria.tag_id or 0)
+    if criteria.location_ids is not None:
+        cells = cells.filter(location_id__in=criteria.location_ids)
+    if criteria.therapist_ids is not None:
+        cells = cells.filter(therapist_id__in=criteria.therapist_ids)
+    if criteria.min_rating:
+        cells = cells.filter(rating__gte=criteria.min_rating)
+    totals = {False: [0, 0], True: [0, 0], "after": [0, 0]}
+    after_month = _month(criteria.published_after) if criteria.published_after else None
+    rows = cells.values("published", "month").annotate(count=Sum("n"), total=Sum(F("n") * F("rating")))
+    for row in rows:  # one row per (published, month): at most a few hundred
+        count, total = row["count"] or 0, row["total"] or 0
+        key = bool(row["published"])
+        totals[key][0] += count
+        totals[key][1] += total
+        if key and after_month is not None and row["month"] > after_month:
+            totals["after"][0] += count
+            totals["after"][1] += total
+    published = totals[True]
+    if criteria.published_after:
+        partial = _published_in_rest_of_month(criteria)
+        published = [totals["after"][0] + partial[0], totals["after"][1] + partial[1]]
+    received = [totals[False][0] + totals[True][0], totals[False][1] + totals[True][1]]
+    return {
+        "received_count": received[0],
+        "published_count": published[0],
+        "average_rating": _average(received[1], received[0]),
+        "published_average_rating": _average(published[1], published[0]),
+    }
+
+
+def _published_in_rest_of_month(criteria: FeedCriteria) -> tuple[int, int]:
+    """Published after the moment and before its month ends: at most one month of the feed's index."""
+    rows = Testimonial.objects.filter(status=Testimonial.Status.APPROVED,
+                                      published_at__gt=criteria.published_after,
+                                      published_at__lt=_month_end(criteria.published_after))
+    if criteria.location_ids is not None:
+        rows = rows.filter(location_id__in=criteria.location_ids)
+    if criteria.therapist_ids is not None:
+        rows = rows.filter(therapist_id__in=criteria.therapist_ids)
+    if criteria.min_rating:
+        rows = rows.filter(rating__gte=criteria.min_rating)
+    if criteria.tag_id:
+        rows = rows.filter(tags=criteria.tag_id)
+    found = rows.aggregate(count=Count("id"), total=Sum("rating"))
+    return found["count"] or 0, found["total"] or 0
+
+
+def published_by(field: str, *, ids: list[int] | None = None) -> dict[int, tuple[int, float | None]]:
+    """{location or therapist id: (published count, average rating)} from the counters."""
+    cells = FeedCounter.objects.filter(tag_id=0, published=True)
+    if ids is not None:
+        cells = cells.filter(**{f"{field}__in": ids})
+    rows = cells.values(field).annotate(count=Sum("n"), total=Sum(F("n") * F("rating")))
+    return {row[field]: (row["count"], _average(row["total"], row["count"])) for row in rows}
+
+
+def published_by_tag() -> dict[int, int]:
+    """{tag id: published count} from the counters."""
+    rows = (FeedCounter.objects.filter(published=True).exclude(tag_id=0)
+            .values("tag_id").annotate(count=Sum("n")))
+    return {row["tag_id"]: row["count"] for row in rows}
+
+
+def feed_counters_rebuild() -> None:
+    """Recount every cell from the testimonials (after a bulk load with triggers off, or a repair)."""
+    from importlib import import_module
+
+    migration = import_module("reviews.migrations.0002_feed_counter")
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM reviews_feedcounter")
+        for statement in migration.fill(connection.vendor):
+            cursor.execute(statement)
+
+
