@@ -78,6 +78,14 @@ class Tag(models.Model):
         return self.name
 
 
+def display_name_of(*, first_name: str, last_name: str, display_as: str, location_name: str) -> str:
+    """The public name: first name and last initial, or "A patient at <clinic>" (also for flat API rows)."""
+    if display_as == "anonymous":
+        return f"A patient at {location_name}"
+    initial = last_name[:1].upper()
+    return f"{first_name} {initial}." if initial else first_name
+
+
 class Testimonial(models.Model):
     """A patient's testimonial with its authorization; `body` is what the public may see."""
 
@@ -165,10 +173,8 @@ class Testimonial(models.Model):
     @property
     def display_name(self) -> str:
         """First name and last initial ("Stephanie M."), or "A patient at <clinic>"."""
-        if self.display_as == self.DisplayAs.ANONYMOUS:
-            return f"A patient at {self.location.name}"
-        initial = self.last_name[:1].upper()
-        return f"{self.first_name} {initial}." if initial else self.first_name
+        return display_name_of(first_name=self.first_name, last_name=self.last_name, display_as=self.display_as,
+                               location_name=self.location.name)
 
     @property
     def is_redacted(self) -> bool:

@@ -1,7 +1,7 @@
 """Reads shared by the API, the admin and the tasks."""
 from __future__ import annotations
 
-from django.db.models import Avg, Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from .models import Location, Testimonial, Therapist
@@ -22,30 +22,26 @@ def testimonial_list_published() -> QuerySet[Testimonial]:
     )
 
 
-def location_list_with_stats() -> QuerySet[Location]:
-    """Active clinics with their published count and average rating."""
-    published = published_q("testimonials__")
-    return Location.objects.filter(is_active=True).annotate(
-        published_count=Count("testimonials", filter=published),
-        average_rating=Avg("testimonials__rating", filter=published),
-    ).order_by("name")
+def testimonial_rows_published(columns: tuple[str, ...]) -> QuerySet:
+    """The public feed as flat rows: the same selection and order as `testimonial_list_published`."""
+    return Testimonial.objects.filter(published_q()).order_by("-published_at", "-id").values(*columns)
 
 
-def therapist_list_with_stats() -> QuerySet[Therapist]:
-    """Active therapists with their published count and average rating."""
-    published = published_q("testimonials__")
-    return (
-        Therapist.objects.filter(is_active=True)
-        .annotate(
-            published_count=Count("testimonials", filter=published, distinct=True),
-            average_rating=Avg("testimonials__rating", filter=published),
-        )
-        .prefetch_related("locations")
-        .order_by("first_name", "last_name")
-    )
+def testimonial_tag_slugs(ids: list[int]) -> dict[int, list[str]]:
+    """{testimonial id: its tag slugs, sorted}, in one query."""
+    tags: dict[int, list[str]] = {pk: [] for pk in ids}
+    links = (Testimonial.tags.through.objects.filter(testimonial_id__in=ids)
+             .order_by("tag__slug").values_list("testimonial_id", "tag__slug"))
+    for testimonial_id, slug in links:
+        tags[testimonial_id].append(slug)
+    return tags
 
 
-def feed_counts() -> dict[str, int]:
-    """How many testimonials were received (not withdrawn) and how many are published: an honest feed."""
-    received = Testimonial.objects.exclude(status=Testimonial.Status.WITHDRAWN).count()
-    return {"received_count": received, "published_count": Testimonial.objects.filter(published_q()).count()}
+def location_list() -> QuerySet[Location]:
+    """Active clinics (their counts come from reviews.counters)."""
+    return Location.objects.filter(is_active=True).order_by("name")
+
+
+def therapist_list() -> QuerySet[Therapist]:
+    """Active therapists with their clinics (their counts come from reviews.counters)."""
+    return Therapist.objects.filter(is_active=True).prefetch_related("locations").order_by("first_name", "last_name")

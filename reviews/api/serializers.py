@@ -1,9 +1,44 @@
-"""Public representations: only what may be published, named as in the contract."""
+"""Public representations: only what may be published, named as in the contract.
+
+The feed and the detail are written from flat `.values()` rows by `testimonial_represent` (a page of
+20 costs two queries and no model instances); `TestimonialSerializer` describes the same shape for the
+OpenAPI schema, and a test holds the two to the same output."""
 from __future__ import annotations
+
+from typing import Any
 
 from rest_framework import serializers
 
-from reviews.models import Location, Testimonial, Therapist
+from reviews.models import Location, Tag, Testimonial, Therapist, display_name_of
+
+# Exactly the columns the public shape needs, joined in the same query. last_name is read only to
+# make the initial of display_name; it never leaves this module.
+TESTIMONIAL_COLUMNS = ("id", "first_name", "last_name", "display_as", "body", "rating", "location__slug",
+                       "location__name", "therapist__slug", "therapist__first_name", "therapist__last_name",
+                       "condition", "language", "locale", "published_at")
+
+_datetime = serializers.DateTimeField()
+
+
+def testimonial_represent(row: dict[str, Any], tags: list[str]) -> dict[str, Any]:
+    """One approved testimonial as the public sees it, from a row of TESTIMONIAL_COLUMNS."""
+    therapist = None
+    if row["therapist__slug"]:
+        therapist = {"slug": row["therapist__slug"],
+                     "name": f"{row['therapist__first_name']} {row['therapist__last_name']}"}
+    return {
+        "id": row["id"],
+        "display_name": display_name_of(first_name=row["first_name"], last_name=row["last_name"],
+                                        display_as=row["display_as"], location_name=row["location__name"]),
+        "body": row["body"],
+        "rating": row["rating"],
+        "location": {"slug": row["location__slug"], "name": row["location__name"]},
+        "therapist": therapist,
+        "condition": row["condition"],
+        "tags": tags,
+        "language": row["language"] or row["locale"],
+        "published_at": _datetime.to_representation(row["published_at"]),
+    }
 
 
 class LocationRefSerializer(serializers.ModelSerializer):
@@ -23,39 +58,53 @@ class TherapistRefSerializer(serializers.ModelSerializer):
 class TestimonialSerializer(serializers.ModelSerializer):
     """An approved testimonial. Email, last name, network data, sentiment, flags and status never appear."""
 
-    display_name = serializers.CharField(read_only=True)
+    display_name = serializers.CharField(read_only=True, help_text='First name and last initial ("Stephanie M."), '
+                                                                   'or "A patient at <clinic>".')
     location = LocationRefSerializer(read_only=True)
     therapist = TherapistRefSerializer(read_only=True, allow_null=True)
     tags = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    language = serializers.CharField(read_only=True, help_text="Language of the text: `en` or `es`.")
 
     class Meta:
         model = Testimonial
         fields = ["id", "display_name", "body", "rating", "location", "therapist", "condition", "tags",
-                  "published_at"]
+                  "language", "published_at"]
         read_only_fields = fields
 
 
 class LocationSerializer(serializers.ModelSerializer):
     published_count = serializers.IntegerField(read_only=True)
-    average_rating = serializers.SerializerMethodField()
+    average_rating = serializers.FloatField(read_only=True, allow_null=True)
 
     class Meta:
         model = Location
         fields = ["slug", "name", "town", "published_count", "average_rating"]
-
-    def get_average_rating(self, obj: Location) -> float | None:
-        return round(obj.average_rating, 2) if obj.average_rating is not None else None
 
 
 class TherapistSerializer(serializers.ModelSerializer):
     name = serializers.CharField(read_only=True)
     locations = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
     published_count = serializers.IntegerField(read_only=True)
-    average_rating = serializers.SerializerMethodField()
+    average_rating = serializers.FloatField(read_only=True, allow_null=True)
 
     class Meta:
         model = Therapist
         fields = ["slug", "name", "credentials", "locations", "published_count", "average_rating"]
 
-    def get_average_rating(self, obj: Therapist) -> float | None:
-        return round(obj.average_rating, 2) if obj.average_rating is not None else None
+
+class TagSerializer(serializers.ModelSerializer):
+    published_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Tag
+        fields = ["slug", "name", "published_count"]
+
+
+class StatsSerializer(serializers.Serializer):
+    """Honest figures for the same filters as the list."""
+
+    received_count = serializers.IntegerField(help_text="Testimonials received (any state but withdrawn).")
+    published_count = serializers.IntegerField(help_text="Testimonials published now.")
+    average_rating = serializers.FloatField(allow_null=True, help_text="Average rating of those received.")
+    published_average_rating = serializers.FloatField(allow_null=True,
+                                                      help_text="Average rating of those published.")

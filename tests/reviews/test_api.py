@@ -70,7 +70,8 @@ def test_the_feed_shows_approved_testimonials_only_newest_first(client, feed):
 def test_each_item_has_exactly_the_contract_fields(client, feed):
     item = next(i for i in results(client) if i["id"] == feed["a"].pk)
     assert set(item) == {"id", "display_name", "body", "rating", "location", "therapist", "condition", "tags",
-                         "published_at"}
+                         "language", "published_at"}
+    assert item["language"] == "en"
     assert item["display_name"] == "Stephanie M."
     assert item["location"] == {"slug": "dayton", "name": "Dayton"}
     assert item["therapist"] == {"slug": "brianna-kowalski", "name": "Brianna Kowalski"}
