@@ -162,7 +162,7 @@ def test_no_private_field_can_appear_in_any_api_response(client, dayton, bri, dj
     pages = [client.get(path) for path in (
         "/api/v1/testimonials/", f"/api/v1/testimonials/{testimonial.pk}/", "/api/v1/locations/",
         "/api/v1/locations/dayton/", "/api/v1/therapists/", "/api/v1/therapists/?location=dayton",
-        "/api/v1/schema/")]
+        "/api/v1/stats/", "/api/v1/stats/?location=dayton", "/api/v1/tags/", "/api/v1/schema/")]
     # then none of the private values, nor the names of private fields, is in any of them
     for page in pages:
         assert page.status_code == 200
