@@ -292,6 +292,10 @@ MARKETING_WEBHOOK_URL = os.environ.get("MARKETING_WEBHOOK_URL", "")
 MARKETING_WEBHOOK_SECRET = os.environ.get("MARKETING_WEBHOOK_SECRET", "")
 if MARKETING_WEBHOOK_URL and not MARKETING_WEBHOOK_SECRET:
     raise ImproperlyConfigured("MARKETING_WEBHOOK_URL needs MARKETING_WEBHOOK_SECRET to sign its requests")
+# A CDN in front of the site: its purge endpoint, POSTed by the worker on every publication change
+# (empty: no CDN), and a bearer token for it.
+CDN_PURGE_URL = os.environ.get("CDN_PURGE_URL", "")
+CDN_PURGE_TOKEN = os.environ.get("CDN_PURGE_TOKEN", "")
 # Years the patient's authorization stays valid (printed in the consent text).
 CONSENT_VALID_YEARS = env_int("CONSENT_VALID_YEARS", 3)
 

@@ -39,3 +39,10 @@ def webhook_enqueue(*, testimonial_id: int, event: str) -> bool:
     from .tasks import notify_marketing_site_task
 
     return enqueue(notify_marketing_site_task, testimonial_id, event)
+
+
+def cdn_purge_enqueue(*, testimonial_id: int) -> bool:
+    """Queue the CDN purge that follows a publication change (CDN_PURGE_URL)."""
+    from .tasks import purge_cdn_task
+
+    return enqueue(purge_cdn_task, testimonial_id)

@@ -80,3 +80,14 @@ def notify_marketing_site_task(testimonial_id: int, event: str) -> None:
         return
     status = webhook_deliver(testimonial_id=testimonial_id, event=event)
     logger.info("marketing site notified of %s for testimonial %s (%s)", event, testimonial_id, status)
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, retry_backoff_max=300, max_retries=8)
+def purge_cdn_task(testimonial_id: int) -> None:
+    """Tell the CDN to drop its copies of the public API and feed after a publication change."""
+    from .cdn import cdn_purge
+
+    if not settings.CDN_PURGE_URL:
+        return
+    status = cdn_purge()
+    logger.info("CDN purged after a change to testimonial %s (%s)", testimonial_id, status)
