@@ -148,3 +148,17 @@ def test_if_modified_since_gets_a_304_when_nothing_changed(client, published, ca
     first = client.get("/api/v1/locations/")
     again = client.get("/api/v1/locations/", HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
     assert again.status_code == 304
+
+
+def test_a_new_submission_shows_in_the_received_count_at_once(client, published, cached, north,
+                                                               django_capture_on_commit_callbacks):
+    from reviews.services import testimonial_submit
+
+    before = client.get("/api/v1/stats/")
+    assert before.json()["received_count"] == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        testimonial_submit(location=north, therapist=None, rating=2, body="It was fine, I guess, not much better.",
+                           condition="", first_name="Lee", last_name="Park", email="lee@example.com",
+                           enqueue=False)
+    after = client.get("/api/v1/stats/", HTTP_IF_NONE_MATCH=before["ETag"])
+    assert after.status_code == 200 and after.json()["received_count"] == 2
