@@ -84,3 +84,35 @@ def document(view: type, *, name: str) -> type:
 LIST_SUMMARY = {"testimonials": "Approved testimonials, newest first", "locations": "The clinics",
                 "therapists": "The therapists", "tags": "Tags to filter the feed by"}
 ONE_SUMMARY = {"testimonials": "One approved testimonial", "locations": "One clinic", "therapists": "One therapist"}
+
+
+DESCRIPTION = """Approved patient testimonials for the practice's website. Read-only, JSON, no authentication.
+
+**Filters.** The list (`/testimonials/`), the counts (`/stats/`) and the Atom feed take the same filters:
+`location` (clinic slugs, comma-separated), `therapist`, `min_rating` (1–5), `tag` (one slug from
+`/tags/`) and `published_after` (ISO 8601). An empty value means no filter; an unknown or malformed
+value is a `400` naming the parameter, e.g. `{"min_rating": ["min_rating must be a whole number from 1 to 5."]}`.
+
+**Honest counts.** Each list page carries `received_count` and `published_count` for its filters;
+`/stats/` adds the average ratings. Received = every testimonial submitted and not withdrawn.
+
+**Caching.** Every public GET answers with a strong `ETag`, `Last-Modified` and
+`Cache-Control: public, max-age=60, stale-while-revalidate=300`; send `If-None-Match` to get a `304`
+without a body. Any publication change (publish, take-down, withdrawal, redaction, expiry) changes every
+ETag at once, and a CDN configured with `CDN_PURGE_URL` is purged by the worker.
+
+**CORS.** Pages on the origins listed in `CORS_ALLOWED_ORIGINS` may call this API (and `/feeds/`,
+`/embed.js`) with `fetch()`; `ETag` and `Last-Modified` are exposed. No credentials; other origins get no
+CORS headers.
+
+**Webhook.** With `MARKETING_WEBHOOK_URL` set, the worker POSTs
+`{"event": "testimonial.published" | "testimonial.unpublished" | "testimonial.updated", "testimonial_id": 123}`
+to the marketing site on each change, signed per the Standard Webhooks specification (`webhook-id`,
+`webhook-timestamp`, `webhook-signature` headers; verify with the `standardwebhooks` library and
+`MARKETING_WEBHOOK_SECRET`). The body names the testimonial only: read it from this API."""
+
+
+def describe_public_api(result: dict, generator, request, public) -> dict:
+    """drf-spectacular post-processing hook: the API's description (filters, counts, caching, CORS, webhook)."""
+    result.setdefault("info", {})["description"] = DESCRIPTION
+    return result
