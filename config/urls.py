@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from moderation.views import testimonial_withdraw_view
+from reviews.feeds import testimonials_atom
 from reviews.views import testimonial_new, testimonial_thanks
 
 from .health import healthz
@@ -11,6 +12,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("reviews.api.urls")),
     path("healthz", healthz, name="healthz"),
+    path("feeds/testimonials.atom", testimonials_atom, name="testimonials-atom"),
 ]
 
 # The patient's pages: English at /testimonials/…, Spanish at /es/testimonials/….
