@@ -3,6 +3,7 @@ embedded default so that `make run` works on a machine with nothing but Python."
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from pathlib import Path
 
@@ -294,6 +295,16 @@ MARKETING_WEBHOOK_URL = os.environ.get("MARKETING_WEBHOOK_URL", "")
 MARKETING_WEBHOOK_SECRET = os.environ.get("MARKETING_WEBHOOK_SECRET", "")
 if MARKETING_WEBHOOK_URL and not MARKETING_WEBHOOK_SECRET:
     raise ImproperlyConfigured("MARKETING_WEBHOOK_URL needs MARKETING_WEBHOOK_SECRET to sign its requests")
+# Standard Webhooks: the secret is `whsec_` + base64 of 24–64 random bytes (README: how to make one).
+if MARKETING_WEBHOOK_SECRET and not re.fullmatch(r"whsec_[A-Za-z0-9+/]{32,88}={0,2}", MARKETING_WEBHOOK_SECRET):
+    raise ImproperlyConfigured("MARKETING_WEBHOOK_SECRET must be whsec_<base64 of 24-64 random bytes>")
+# A failed delivery is retried after 30 s, 60 s, 120 s… (doubling, at most an hour apart) until this
+# many attempts were made; then it is logged as failed.
+WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 8)
+if WEBHOOK_MAX_ATTEMPTS < 1:
+    raise ImproperlyConfigured("WEBHOOK_MAX_ATTEMPTS must be at least 1")
+WEBHOOK_RETRY_BASE_SECONDS = env_int("WEBHOOK_RETRY_BASE_SECONDS", 30)
+WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 10)
 # A CDN in front of the site: its purge endpoint, POSTed by the worker on every publication change
 # (empty: no CDN), and a bearer token for it.
 CDN_PURGE_URL = os.environ.get("CDN_PURGE_URL", "")
