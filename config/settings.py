@@ -265,6 +265,9 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums",
                              "reviews.api.schema.describe_public_api"],
+    # The marketing-site webhook: `webhooks` is an OpenAPI 3.1 field.
+    "OAS_VERSION": "3.1.0",
+    "WEBHOOKS": ["moderation.webhook_schema.testimonial_changed"],
 }
 
 # ---------------------------------------------------------------------------- CORS

@@ -213,3 +213,16 @@ def test_the_delivery_log_is_listed_read_only_in_the_admin(admin_client):
     assert detail.status_code == 200 and 'name="_save"' not in detail.content.decode()
     assert admin_client.post(f"/admin/moderation/webhookattempt/{first.pk}/delete/").status_code == 403
     assert WebhookAttempt.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_the_openapi_schema_documents_the_webhook_and_its_headers(client):
+    schema = client.get("/api/v1/schema/?format=json").json()
+    assert schema["openapi"].startswith("3.1")
+    hook = schema["webhooks"]["testimonialChanged"]["post"]
+    assert {p["name"] for p in hook["parameters"] if p["in"] == "header"} == {
+        "webhook-id", "webhook-timestamp", "webhook-signature"}
+    body = hook["requestBody"]["content"]["application/json"]["schema"]
+    assert set(body["properties"]) == {"event", "testimonial_id"}
+    assert body["properties"]["event"]["enum"] == ["testimonial.published", "testimonial.unpublished",
+                                                   "testimonial.updated"]
