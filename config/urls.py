@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from moderation.views import testimonial_withdraw_view
+from reviews.embed import embed_js
 from reviews.feeds import testimonials_atom
 from reviews.views import testimonial_new, testimonial_thanks
 
@@ -13,6 +14,7 @@ urlpatterns = [
     path("api/v1/", include("reviews.api.urls")),
     path("healthz", healthz, name="healthz"),
     path("feeds/testimonials.atom", testimonials_atom, name="testimonials-atom"),
+    path("embed.js", embed_js, name="embed-js"),
 ]
 
 # The patient's pages: English at /testimonials/…, Spanish at /es/testimonials/….

@@ -77,7 +77,8 @@ def document(view: type, *, name: str) -> type:
     actions = {"list": _get(LIST_SUMMARY[name], item, parameters=(FILTERS if name == "testimonials" else
                                                                   FILTERS[:1] if name == "therapists" else []) + PAGE)}
     if name != "tags":
-        actions["retrieve"] = _get(ONE_SUMMARY[name], item, parameters=[], missing=True, bad_input=False)
+        one = s.TestimonialDetailSerializer if name == "testimonials" else item
+        actions["retrieve"] = _get(ONE_SUMMARY[name], one, parameters=[], missing=True, bad_input=False)
     return extend_schema_view(**actions)(view)
 
 

@@ -72,6 +72,17 @@ class TestimonialSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class TestimonialDetailSerializer(TestimonialSerializer):
+    """One approved testimonial, with its schema.org Review as JSON-LD to put in a page."""
+
+    jsonld = serializers.JSONField(read_only=True, help_text="schema.org `Review` (no AggregateRating), ready for "
+                                                             "a `<script type=\"application/ld+json\">`.")
+
+    class Meta(TestimonialSerializer.Meta):
+        fields = [*TestimonialSerializer.Meta.fields, "jsonld"]
+        read_only_fields = fields
+
+
 class LocationSerializer(serializers.ModelSerializer):
     published_count = serializers.IntegerField(read_only=True)
     average_rating = serializers.FloatField(read_only=True, allow_null=True)

@@ -18,6 +18,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from reviews import counters, selectors
+from reviews.jsonld import testimonial_jsonld
 from reviews.models import Location, Tag, Therapist
 
 from . import schema
@@ -109,7 +110,8 @@ class TestimonialViewSet(CachedGetMixin, FeedFiltersMixin, viewsets.ReadOnlyMode
         row = self.get_queryset().filter(pk=int(kwargs["pk"])).first()
         if row is None:
             raise Http404("No published testimonial with this id.")
-        return Response(testimonial_represent(row, selectors.testimonial_tag_slugs([row["id"]])[row["id"]]))
+        public = testimonial_represent(row, selectors.testimonial_tag_slugs([row["id"]])[row["id"]])
+        return Response({**public, "jsonld": testimonial_jsonld(public)})
 
 
 class CountedMixin:
