@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timezone as dt_timezone
 
-from django.db import connection
+from django.db import connection, connections
+from django.db.migrations.recorder import MigrationRecorder
 from django.db.models import Count, F, Sum
 
 from .models import FeedCounter, Testimonial
@@ -52,8 +53,11 @@ def feed_stats(criteria: FeedCriteria) -> dict[str, int | float | None]:
         cells = cells.filter(rating__gte=criteria.min_rating)
     totals = {False: [0, 0], True: [0, 0], "after": [0, 0]}
     after_month = _month(criteria.published_after) if criteria.published_after else None
+    # Without a date: the unpublished cells (month 0) and the "any month" ones (-1), a few hundred at
+    # most. With one: every month's cells instead, to pick the months after it.
+    cells = cells.filter(month__gte=0) if after_month else cells.filter(month__lte=0)
     rows = cells.values("published", "month").annotate(count=Sum("n"), total=Sum(F("n") * F("rating")))
-    for row in rows:  # one row per (published, month): at most a few hundred
+    for row in rows:  # one row per (published, month)
         count, total = row["count"] or 0, row["total"] or 0
         key = bool(row["published"])
         totals[key][0] += count
@@ -93,7 +97,7 @@ def _published_in_rest_of_month(criteria: FeedCriteria) -> tuple[int, int]:
 
 def published_by(field: str, *, ids: list[int] | None = None) -> dict[int, tuple[int, float | None]]:
     """{location or therapist id: (published count, average rating)} from the counters."""
-    cells = FeedCounter.objects.filter(tag_id=0, published=True)
+    cells = FeedCounter.objects.filter(tag_id=0, month=-1)
     if ids is not None:
         cells = cells.filter(**{f"{field}__in": ids})
     rows = cells.values(field).annotate(count=Sum("n"), total=Sum(F("n") * F("rating")))
@@ -102,8 +106,7 @@ def published_by(field: str, *, ids: list[int] | None = None) -> dict[int, tuple
 
 def published_by_tag() -> dict[int, int]:
     """{tag id: published count} from the counters."""
-    rows = (FeedCounter.objects.filter(published=True).exclude(tag_id=0)
-            .values("tag_id").annotate(count=Sum("n")))
+    rows = FeedCounter.objects.filter(month=-1).exclude(tag_id=0).values("tag_id").annotate(count=Sum("n"))
     return {row["tag_id"]: row["count"] for row in rows}
 
 
@@ -111,10 +114,49 @@ def feed_counters_rebuild() -> None:
     """Recount every cell from the testimonials (after a bulk load with triggers off, or a repair)."""
     from importlib import import_module
 
-    migration = import_module("reviews.migrations.0002_feed_counter")
+    migration = import_module("reviews.migrations.0003_feed_counter_any_month")
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM reviews_feedcounter")
         for statement in migration.fill(connection.vendor):
             cursor.execute(statement)
 
 
+
+
+TRIGGERS = frozenset({"reviews_feedcounter_ins", "reviews_feedcounter_del", "reviews_feedcounter_upd",
+                      "reviews_feedcounter_tag_ins", "reviews_feedcounter_tag_del"})
+TRIGGER_MIGRATION = ("reviews", "0003_feed_counter_any_month")
+
+
+def feed_counter_triggers_ensure(*, using: str = "default", **kwargs) -> bool:
+    """Reinstall the counters' triggers (and recount) if any is missing; True if it had to."""
+    from importlib import import_module
+
+    db = connections[using]
+    if db.vendor not in ("postgresql", "sqlite"):
+        return False
+    if TRIGGER_MIGRATION not in MigrationRecorder(db).applied_migrations():
+        return False  # not migrated that far (or migrating back): nothing to keep
+    with db.cursor() as cursor:
+        if db.vendor == "sqlite":
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'reviews_feedcounter_%'")
+        else:
+            cursor.execute("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal AND tgname LIKE 'reviews_feedcounter_%'")
+        present = {row[0] for row in cursor.fetchall()}
+    if TRIGGERS <= present:
+        return False
+    migration = import_module("reviews.migrations.0003_feed_counter_any_month")
+    with db.cursor() as cursor:
+        migration.install(None, _Statements(db, cursor))  # drops what is left, recreates all, recounts
+    return True
+
+
+class _Statements:
+    """The part of a schema editor the migration's functions use, over a plain cursor (a schema
+    editor cannot open inside a transaction on SQLite)."""
+
+    def __init__(self, db, cursor) -> None:
+        self.connection, self.cursor = db, cursor
+
+    def execute(self, sql: str, params=None) -> None:
+        self.cursor.execute(sql, params)

@@ -184,7 +184,7 @@ class Testimonial(models.Model):
 class FeedCounter(models.Model):
     """How many testimonials (and, through `rating`, their rating sum) fall in one cell of the public
     filters, so counts per filter never scan the testimonials. Maintained by database triggers on
-    reviews_testimonial and its tag links (migration 0002): no code path can skip them. Read by
+    reviews_testimonial and its tag links (migration 0003): no code path can skip them. Read by
     reviews/counters.py."""
 
     # 0 = the testimonial itself (counted once); a tag's id = one row per (testimonial, tag) link.
@@ -193,15 +193,18 @@ class FeedCounter(models.Model):
     therapist_id = models.BigIntegerField()  # 0 = no therapist named
     rating = models.PositiveSmallIntegerField()
     published = models.BooleanField()  # approved; the others counted are received, not withdrawn
-    month = models.IntegerField()  # YYYYMM of published_at (UTC) when published, else 0
+    # YYYYMM of published_at (UTC) when published, else 0. Each published testimonial is also
+    # counted once more under -1 ("any month"), so reads without a date sum a few hundred cells.
+    month = models.IntegerField()
     n = models.IntegerField(default=0)
 
     class Meta:
         constraints = [
-            # The triggers' upsert target; also serves every read, which always fixes tag_id
-            # (stats: WHERE tag_id = %s AND location_id IN … AND rating >= … GROUP BY published).
-            models.UniqueConstraint(fields=["tag_id", "location_id", "therapist_id", "rating", "published", "month"],
-                                    name="feedcounter_cell_unique"),
+            # The triggers' upsert target; also serves every read, which fixes tag_id and a month
+            # range: stats `WHERE tag_id = 0 AND month <= 0 AND location_id IN …`, published_after
+            # `… AND month >= 0`, /locations/ and /tags/ `… AND month = -1`.
+            models.UniqueConstraint(fields=["tag_id", "month", "location_id", "therapist_id", "rating", "published"],
+                                    name="feedcounter_cell"),
         ]
 
     def __str__(self) -> str:

@@ -60,18 +60,31 @@ def _not_modified(request: HttpRequest, *, etag: str, last_modified: float) -> b
     return since is not None and int(last_modified) <= since
 
 
+def _version_and_stored(key: str) -> tuple[int, Stored | None]:
+    """The publication version and what is stored for `key`, in one round-trip to the cache."""
+    try:
+        found = cache.get_many([feed_cache.FEED_VERSION_KEY, key])
+    except Exception:
+        logger.warning("cache unavailable; API served uncached")
+        return 0, None
+    version = found.get(feed_cache.FEED_VERSION_KEY) or feed_cache.feed_cache_version()
+    entry = found.get(key)
+    # Stored with the version it was rendered under: anything older is never served again.
+    if entry is not None and entry[0] == version:
+        return version, entry[1:]
+    return version, None
+
+
 def cached_get(request: HttpRequest, render: Callable[[], HttpResponse]) -> HttpResponse:
     """Answer a public GET from the stored bytes of this version, or render, store and answer."""
-    version = feed_cache.feed_cache_version()
-    seconds = settings.FEED_CACHE_SECONDS if version else 0
-    key = f"api:{version}:{request_key(request)}"
+    key = f"api:{request_key(request)}"
+    seconds = settings.FEED_CACHE_SECONDS
     if seconds:
-        try:
-            stored = cache.get(key)
-        except Exception:
-            stored = None
+        version, stored = _version_and_stored(key)
         if stored is not None:
             return _respond(request, stored)
+    else:
+        version = feed_cache.feed_cache_version()
     response = render()
     if response.status_code != 200:
         return response  # errors are not cached: a 400 is cheap, a 404 may be published tomorrow
@@ -79,12 +92,14 @@ def cached_get(request: HttpRequest, render: Callable[[], HttpResponse]) -> Http
         response.render()
     body = response.content
     # Strong: one version, one request → these exact bytes. The version part changes with every
-    # publication change, the digest with anything else that shows (a new submission's count).
+    # publication change, the digest with anything else that shows.
     etag = f'"{version}.{hashlib.sha256(body).hexdigest()[:20]}"'
     stored = (body, etag, time.time(), response["Content-Type"])
-    if seconds:
+    if seconds and version:
         try:
-            cache.set(key, stored, seconds)
+            # The version read before rendering: if a publication changed meanwhile, this is stale
+            # on arrival and the next request renders again.
+            cache.set(key, (version, *stored), seconds)
         except Exception:
             logger.warning("cache unavailable; API response not stored")
     return _respond(request, stored)

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
@@ -16,3 +17,8 @@ urlpatterns = [
     path("stats/", StatsView.as_view(), name="stats"),
     path("", include(router.urls)),
 ]
+
+if settings.BENCH_CEILING:  # bench/feed.py's baseline; never on in production
+    from .ceiling import ceiling_view
+
+    urlpatterns.insert(0, path("bench-ceiling/<int:size>/", ceiling_view))

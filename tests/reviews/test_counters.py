@@ -87,3 +87,24 @@ def test_a_rebuild_gives_the_same_cells_as_the_triggers(mix):
     after = sorted(FeedCounter.objects.values_list(
         "tag_id", "location_id", "therapist_id", "rating", "published", "month", "n"))
     assert after == before and len(after) > 10
+
+
+def test_triggers_lost_in_a_table_rebuild_are_put_back_and_the_counts_redone(mix):
+    from django.db import connection
+
+    from reviews.counters import feed_counter_triggers_ensure
+
+    # given a migration that rebuilt the table and so dropped a trigger (SQLite does that), and a
+    # write made while it was missing
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TRIGGER reviews_feedcounter_upd" + (" ON reviews_testimonial"
+                                                                   if connection.vendor == "postgresql" else ""))
+    Testimonial.objects.filter(status="in_review").update(status="approved", published_at=mix["base"])
+    assert counted() != truth(Testimonial.objects.all())
+    # when migrate's post_migrate hook runs
+    assert feed_counter_triggers_ensure() is True
+    # then the counts are right again, and stay right
+    assert counted() == truth(Testimonial.objects.all())
+    Testimonial.objects.filter(status="rejected").update(status="in_review")
+    assert counted() == truth(Testimonial.objects.all())
+    assert feed_counter_triggers_ensure() is False
