@@ -130,7 +130,7 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "config.cache.RedisCache",  # Django's, reusing its Redis clients
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "testimonials",
             # A cache outage must not hang a patient's request: short socket timeouts.
@@ -294,6 +294,8 @@ MARKETING_WEBHOOK_URL = os.environ.get("MARKETING_WEBHOOK_URL", "")
 MARKETING_WEBHOOK_SECRET = os.environ.get("MARKETING_WEBHOOK_SECRET", "")
 if MARKETING_WEBHOOK_URL and not MARKETING_WEBHOOK_SECRET:
     raise ImproperlyConfigured("MARKETING_WEBHOOK_URL needs MARKETING_WEBHOOK_SECRET to sign its requests")
+# bench/feed.py only: serve its constant-JSON ceiling view at /api/v1/bench-ceiling/<bytes>/.
+BENCH_CEILING = env_bool("BENCH_CEILING", False)
 # A CDN in front of the site: its purge endpoint, POSTed by the worker on every publication change
 # (empty: no CDN), and a bearer token for it.
 CDN_PURGE_URL = os.environ.get("CDN_PURGE_URL", "")
