@@ -8,7 +8,7 @@ from __future__ import annotations
 import binascii
 import re
 from base64 import b64decode, b64encode
-from datetime import datetime
+from datetime import datetime, timezone as dt_timezone
 
 from django.db.models import QuerySet
 from django.http import Http404
@@ -80,10 +80,11 @@ class FeedPagination(StrictPagination):
         try:
             direction, moment, pk = b64decode(raw.encode("ascii"), validate=True).decode().split("|")
             found = datetime.fromisoformat(moment)
-            if direction not in ("n", "p") or found.tzinfo is None:
+            if direction not in ("n", "p") or found.tzinfo is None or not 0 < int(pk) < 2**63:
                 raise ValueError(direction)
-            return direction, (found, int(pk))
-        except (ValueError, UnicodeError, binascii.Error):
+            # In UTC: PostgreSQL refuses offsets Python accepts (a forged cursor must not make a 500).
+            return direction, (found.astimezone(dt_timezone.utc), int(pk))
+        except (ValueError, OverflowError, UnicodeError, binascii.Error):
             raise ValidationError({"cursor": ["Invalid cursor: use the `next` or `previous` link as given."]}) from None
 
     def _link(self, direction: str, row: dict) -> str:
