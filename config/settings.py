@@ -131,7 +131,7 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "config.cache.RedisCache",  # Django's, reusing its Redis clients
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "testimonials",
             # A cache outage must not hang a patient's request: short socket timeouts.
@@ -308,6 +308,8 @@ if WEBHOOK_MAX_ATTEMPTS < 1:
     raise ImproperlyConfigured("WEBHOOK_MAX_ATTEMPTS must be at least 1")
 WEBHOOK_RETRY_BASE_SECONDS = env_int("WEBHOOK_RETRY_BASE_SECONDS", 30)
 WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 10)
+# bench/feed.py only: serve its constant-JSON ceiling view at /api/v1/bench-ceiling/<bytes>/.
+BENCH_CEILING = env_bool("BENCH_CEILING", False)
 # A CDN in front of the site: its purge endpoint, POSTed by the worker on every publication change
 # (empty: no CDN), and a bearer token for it.
 CDN_PURGE_URL = os.environ.get("CDN_PURGE_URL", "")

@@ -44,25 +44,30 @@ def feed_stats(criteria: FeedCriteria) -> dict[str, int | float | None]:
 
     `published_after` narrows the published figures only (a testimonial not published has no date);
     whole months after it come from the counters, the rest of its own month from the feed's index."""
-    cells = FeedCounter.objects.filter(tag_id=criteria.tag_id or 0)
-    if criteria.location_ids is not None:
-        cells = cells.filter(location_id__in=criteria.location_ids)
-    if criteria.therapist_ids is not None:
-        cells = cells.filter(therapist_id__in=criteria.therapist_ids)
-    if criteria.min_rating:
-        cells = cells.filter(rating__gte=criteria.min_rating)
-    totals = {False: [0, 0], True: [0, 0], "after": [0, 0]}
     after_month = _month(criteria.published_after) if criteria.published_after else None
     # Without a date: the unpublished cells (month 0) and the "any month" ones (-1), a few hundred at
-    # most. With one: every month's cells instead, to pick the months after it.
-    cells = cells.filter(month__gte=0) if after_month else cells.filter(month__lte=0)
-    rows = cells.values("published", "month").annotate(count=Sum("n"), total=Sum(F("n") * F("rating")))
-    for row in rows:  # one row per (published, month)
-        count, total = row["count"] or 0, row["total"] or 0
-        key = bool(row["published"])
+    # most. With one: every month's cells instead, to pick the months after it. Plain SQL: the ORM
+    # took longer to build this than the database to run it.
+    sql = ("SELECT published, month, SUM(n), SUM(n * rating) FROM reviews_feedcounter WHERE tag_id = %s AND "
+           + ("month >= 0" if after_month else "month <= 0"))
+    params: list = [criteria.tag_id or 0]
+    for column, values in (("location_id", criteria.location_ids), ("therapist_id", criteria.therapist_ids)):
+        if values is not None:
+            sql += f" AND {column} IN ({', '.join(['%s'] * len(values))})"
+            params.extend(values)
+    if criteria.min_rating:
+        sql += " AND rating >= %s"
+        params.append(criteria.min_rating)
+    with connection.cursor() as cursor:
+        cursor.execute(sql + " GROUP BY published, month", params)
+        rows = cursor.fetchall()
+    totals = {False: [0, 0], True: [0, 0], "after": [0, 0]}
+    for published, month, count, total in rows:  # one row per (published, month)
+        count, total = int(count or 0), int(total or 0)
+        key = bool(published)
         totals[key][0] += count
         totals[key][1] += total
-        if key and after_month is not None and row["month"] > after_month:
+        if key and after_month is not None and month > after_month:
             totals["after"][0] += count
             totals["after"][1] += total
     published = totals[True]

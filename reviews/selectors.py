@@ -22,21 +22,6 @@ def testimonial_list_published() -> QuerySet[Testimonial]:
     )
 
 
-def testimonial_rows_published(columns: tuple[str, ...]) -> QuerySet:
-    """The public feed as flat rows: the same selection and order as `testimonial_list_published`."""
-    return Testimonial.objects.filter(published_q()).order_by("-published_at", "-id").values(*columns)
-
-
-def testimonial_tag_slugs(ids: list[int]) -> dict[int, list[str]]:
-    """{testimonial id: its tag slugs, sorted}, in one query."""
-    tags: dict[int, list[str]] = {pk: [] for pk in ids}
-    links = (Testimonial.tags.through.objects.filter(testimonial_id__in=ids)
-             .order_by("tag__slug").values_list("testimonial_id", "tag__slug"))
-    for testimonial_id, slug in links:
-        tags[testimonial_id].append(slug)
-    return tags
-
-
 def location_list() -> QuerySet[Location]:
     """Active clinics (their counts come from reviews.counters)."""
     return Location.objects.filter(is_active=True).order_by("name")

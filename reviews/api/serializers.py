@@ -1,6 +1,6 @@
 """Public representations: only what may be published, named as in the contract.
 
-The feed and the detail are written from flat `.values()` rows by `testimonial_represent` (a page of
+The feed and the detail are written from flat rows (reviews.feed_query) by `testimonial_represent` (a page of
 20 costs two queries and no model instances); `TestimonialSerializer` describes the same shape for the
 OpenAPI schema, and a test holds the two to the same output."""
 from __future__ import annotations
@@ -11,17 +11,12 @@ from rest_framework import serializers
 
 from reviews.models import Location, Tag, Testimonial, Therapist, display_name_of
 
-# Exactly the columns the public shape needs, joined in the same query. last_name is read only to
-# make the initial of display_name; it never leaves this module.
-TESTIMONIAL_COLUMNS = ("id", "first_name", "last_name", "display_as", "body", "rating", "location__slug",
-                       "location__name", "therapist__slug", "therapist__first_name", "therapist__last_name",
-                       "condition", "language", "locale", "published_at")
-
 _datetime = serializers.DateTimeField()
 
 
 def testimonial_represent(row: dict[str, Any], tags: list[str]) -> dict[str, Any]:
-    """One approved testimonial as the public sees it, from a row of TESTIMONIAL_COLUMNS."""
+    """One approved testimonial as the public sees it, from a row of reviews.feed_query (last_name is
+    read only to make the initial of display_name; it never leaves this function)."""
     therapist = None
     if row["therapist__slug"]:
         therapist = {"slug": row["therapist__slug"],

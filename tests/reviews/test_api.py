@@ -245,3 +245,25 @@ def test_malformed_ids_and_slugs_are_404_not_500(client, path):
 
 def test_a_nul_byte_in_the_therapists_filter_is_a_400(client):
     assert client.get("/api/v1/therapists/?location=%00").status_code == 400
+
+
+def test_paging_forward_and_back_visits_every_testimonial_once_even_with_equal_times(client, dayton):
+    # given seven published testimonials, three of them at the very same moment
+    moment = timezone.now() - timedelta(hours=1)
+    made = [publish(TestimonialFactory(location=dayton), when=moment if i < 3 else moment + timedelta(minutes=i))
+            for i in range(7)]
+    expected = sorted(made, key=lambda t: (t.published_at, t.pk), reverse=True)
+    # when a site follows `next` to the end, then `previous` back to the start
+    pages, url = [], "/api/v1/testimonials/?page_size=2"
+    while url:
+        payload = client.get(url).json()
+        pages.append([item["id"] for item in payload["results"]])
+        url = payload["next"]
+    back, url = [], payload["previous"]
+    while url:
+        payload = client.get(url).json()
+        back.append([item["id"] for item in payload["results"]])
+        url = payload["previous"]
+    # then every testimonial shows once, newest first, and the way back shows the same pages
+    assert [pk for page in pages for pk in page] == [t.pk for t in expected]
+    assert back == pages[-2::-1]
