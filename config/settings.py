@@ -301,7 +301,7 @@ if MARKETING_WEBHOOK_URL and not MARKETING_WEBHOOK_SECRET:
 # Standard Webhooks: the secret is `whsec_` + base64 of 24–64 random bytes (README: how to make one).
 if MARKETING_WEBHOOK_SECRET and not re.fullmatch(r"whsec_[A-Za-z0-9+/]{32,88}={0,2}", MARKETING_WEBHOOK_SECRET):
     raise ImproperlyConfigured("MARKETING_WEBHOOK_SECRET must be whsec_<base64 of 24-64 random bytes>")
-# A failed delivery is retried after 30 s, 60 s, 120 s… (doubling, at most an hour apart) until this
+# A failed delivery is retried after 30 s, 60 s, 120 s… (doubling, at most half an hour apart) until this
 # many attempts were made; then it is logged as failed.
 WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 8)
 if WEBHOOK_MAX_ATTEMPTS < 1:

@@ -17,7 +17,7 @@ testimonial_changed = OpenApiWebhook(name="testimonialChanged", decorator={"post
     "summary": "What the public may see of a testimonial changed",
     "description": "POSTed to MARKETING_WEBHOOK_URL on publication, takedown, withdrawal and redaction, per the "
                    "Standard Webhooks specification. Any answer but 2xx is retried with doubling delays "
-                   "(WEBHOOK_RETRY_BASE_SECONDS, at most an hour apart) until WEBHOOK_MAX_ATTEMPTS attempts "
+                   "(WEBHOOK_RETRY_BASE_SECONDS, at most half an hour apart) until WEBHOOK_MAX_ATTEMPTS attempts "
                    "were made, then logged as failed. The body names the testimonial only: read the API.",
     "parameters": [
         _header("webhook-id", {"type": "string", "pattern": "^msg_[0-9a-f]{32}$"},

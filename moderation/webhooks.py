@@ -86,6 +86,10 @@ def webhook_attempt(*, event_id: str, event: str, testimonial_id: int, attempt: 
         duration_ms=round((time.monotonic() - clock) * 1000))
 
 
+# Under the Redis broker's visibility timeout (an hour): a retry held longer would be handed out twice.
+MAX_RETRY_DELAY = 1800
+
+
 def webhook_retry_delay(*, attempt: int) -> int:
-    """Seconds before the next attempt: exponential from WEBHOOK_RETRY_BASE_SECONDS, capped at an hour."""
-    return min(settings.WEBHOOK_RETRY_BASE_SECONDS * 2 ** (attempt - 1), 3600)
+    """Seconds before the next attempt: doubling from WEBHOOK_RETRY_BASE_SECONDS, at most half an hour."""
+    return min(settings.WEBHOOK_RETRY_BASE_SECONDS * 2 ** (attempt - 1), MAX_RETRY_DELAY)

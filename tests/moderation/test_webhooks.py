@@ -145,9 +145,9 @@ def test_an_unreachable_site_is_logged_with_the_error_and_no_url(settings):
     assert "secret-path-token" not in logged.error and str(port) not in logged.error
 
 
-def test_the_retry_delay_doubles_and_is_capped_at_an_hour(settings):
+def test_the_retry_delay_doubles_and_is_capped_at_half_an_hour(settings):
     settings.WEBHOOK_RETRY_BASE_SECONDS = 30
-    assert [webhook_retry_delay(attempt=n) for n in (1, 2, 3, 4, 8, 20)] == [30, 60, 120, 240, 3600, 3600]
+    assert [webhook_retry_delay(attempt=n) for n in (1, 2, 3, 4, 6, 7, 20)] == [30, 60, 120, 240, 960, 1800, 1800]
 
 
 def test_the_event_id_is_stable_for_one_task_and_new_for_another():

@@ -69,7 +69,8 @@ def test_it_serves_one_atom_entry_per_published_testimonial_with_text_content(cl
     assert content.get("type") == "text" and content.text == "Walking again without tripping."
     published_at = chain["north_foot"].published_at
     assert entry.findtext(f"{ATOM}updated").startswith(published_at.strftime("%Y-%m-%dT%H:%M:%S"))
-    assert entry.findtext(f"{ATOM}id") == f"tag:127.0.0.1,{chain['north_foot'].created_at:%Y-%m-%d}:testimonial/{chain['north_foot'].pk}"
+    received = chain["north_foot"].created_at
+    assert entry.findtext(f"{ATOM}id") == f"tag:127.0.0.1,{received:%Y-%m-%d}:testimonial/{chain['north_foot'].pk}"
     assert entry.find(f"{ATOM}link").get("href").endswith(f"/api/v1/testimonials/{chain['north_foot'].pk}/")
     assert [c.get("term") for c in entry.findall(f"{ATOM}category")] == ["foot-drop"]
 
