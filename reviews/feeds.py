@@ -26,6 +26,9 @@ FEED_ENTRIES = 50  # the newest; a reader polls, it does not page back
 class TextContentAtom(Atom1Feed):
     """Atom with each entry's words as `<content type="text">` (no HTML to sanitise on the reader's side)."""
 
+    def item_attributes(self, item) -> dict:
+        return {"xml:lang": item["language"]} if item.get("language") else {}
+
     def add_item_elements(self, handler, item) -> None:
         super().add_item_elements(handler, item)
         handler.addQuickElement("content", item["content"], {"type": "text"})
@@ -85,7 +88,7 @@ class TestimonialAtomFeed(Feed):
         return [tag.slug for tag in item.tags.all()]
 
     def item_extra_kwargs(self, item: Testimonial) -> dict:
-        return {"content": item.body}
+        return {"content": item.body, "language": item.language or item.locale}
 
 
 def _authority() -> str:

@@ -92,7 +92,9 @@
     if (container.hasAttribute("data-testimonials-state")) return;
     container.setAttribute("data-testimonials-state", "loading");
     container.setAttribute("aria-busy", "true");
-    var lang = container.getAttribute("data-lang") === "es" ? "es" : "en";
+    // data-lang, else the host page's own language.
+    var wanted = container.getAttribute("data-lang") || document.documentElement.lang || "en";
+    var lang = wanted.slice(0, 2).toLowerCase() === "es" ? "es" : "en";
     var limit = parseInt(container.getAttribute("data-limit") || "3", 10);
     var query = new URLSearchParams();
     FILTERS.forEach(function (name) {

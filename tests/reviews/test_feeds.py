@@ -75,6 +75,12 @@ def test_it_serves_one_atom_entry_per_published_testimonial_with_text_content(cl
     assert [c.get("term") for c in entry.findall(f"{ATOM}category")] == ["foot-drop"]
 
 
+def test_each_entry_states_the_language_of_its_words(client, chain):
+    Testimonial.objects.filter(pk=chain["south"].pk).update(language="es")
+    langs = {title: e.get("{http://www.w3.org/XML/1998/namespace}lang") for title, e in entries(client.get(URL)).items()}
+    assert langs["Stephanie M. — South"] == "es" and langs["Stephanie M. — North Clinic"] == "en"
+
+
 def test_an_entry_id_does_not_change_when_the_testimonial_is_published_again(client, chain, admin_user,
                                                                               django_capture_on_commit_callbacks):
     testimonial = chain["south"]
