@@ -123,7 +123,8 @@ class PublicApiVaryMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        if request.path.startswith("/api/v1/") and not request.path.startswith("/api/v1/moderation/"):
+        public = request.path.startswith(("/api/v1/", "/feeds/")) or request.path == "/embed.js"  # 9b: feed, widget
+        if public and not request.path.startswith("/api/v1/moderation/"):
             if response.has_header("Vary"):
                 kept = [v.strip() for v in response["Vary"].split(",") if v.strip().lower() != "accept-language"]
                 if kept:

@@ -63,3 +63,10 @@ def test_the_schema_documents_jsonld_on_the_detail_only(client):
     schema = client.get("/api/v1/schema/?format=json").json()["components"]["schemas"]
     assert "jsonld" in schema["TestimonialDetail"]["properties"]
     assert "jsonld" not in schema["Testimonial"]["properties"]
+
+
+@pytest.mark.parametrize("path", ["/embed.js", "/feeds/testimonials.atom"])
+def test_the_widget_and_the_feed_do_not_vary_on_the_browsers_language(client, path):
+    response = client.get(path, HTTP_ACCEPT_LANGUAGE="es")
+    assert response.status_code == 200
+    assert "accept-language" not in response.get("Vary", "").lower() and "Content-Language" not in response
