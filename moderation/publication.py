@@ -7,6 +7,7 @@ from reviews.feed_cache import feed_cache_bump
 from reviews.models import Testimonial
 
 from .queue import cdn_purge_enqueue, webhook_enqueue
+from .webhooks import webhook_not_queued
 
 S = Testimonial.Status
 
@@ -25,5 +26,5 @@ def publication_changed(*, testimonial_id: int, event: str | None = None) -> Non
     feed_cache_bump()
     if settings.CDN_PURGE_URL:
         cdn_purge_enqueue(testimonial_id=testimonial_id)
-    if event and settings.MARKETING_WEBHOOK_URL:
-        webhook_enqueue(testimonial_id=testimonial_id, event=event)
+    if event and settings.MARKETING_WEBHOOK_URL and not webhook_enqueue(testimonial_id=testimonial_id, event=event):
+        webhook_not_queued(testimonial_id=testimonial_id, event=event)

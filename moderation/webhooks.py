@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import time
 import urllib.error
 import urllib.request
@@ -21,6 +22,8 @@ from django.utils import timezone
 from standardwebhooks.webhooks import Webhook
 
 from .models import WebhookAttempt
+
+logger = logging.getLogger(__name__)
 
 EVENTS = ("testimonial.published", "testimonial.unpublished", "testimonial.updated")
 
@@ -84,6 +87,18 @@ def webhook_attempt(*, event_id: str, event: str, testimonial_id: int, attempt: 
         event_id=event_id, event=event, testimonial_id=testimonial_id, attempt=attempt, outcome=outcome,
         status_code=result.status_code, error=result.error, started_at=started_at,
         duration_ms=round((time.monotonic() - clock) * 1000))
+
+
+def webhook_not_queued(*, testimonial_id: int, event: str) -> None:
+    """The broker refused the message: say so in the delivery log (attempt 0, failed) rather than lose it
+    silently; a log line if even the database is down."""
+    try:
+        WebhookAttempt.objects.create(
+            event_id=webhook_event_id(), event=event, testimonial_id=testimonial_id, attempt=0,
+            outcome=WebhookAttempt.Outcome.FAILED, error="not queued: the task broker was unavailable",
+            started_at=timezone.now(), duration_ms=0)
+    except Exception:  # noqa: BLE001 (called after a commit: never fail the request that published)
+        logger.error("webhook %s for testimonial %s neither queued nor logged", event, testimonial_id, exc_info=True)
 
 
 # Under the Redis broker's visibility timeout (an hour): a retry held longer would be handed out twice.

@@ -18,7 +18,7 @@ from moderation import publication, services
 from moderation.models import WebhookAttempt
 from moderation.webhooks import webhook_attempt, webhook_event_id, webhook_headers, webhook_retry_delay
 from reviews.models import Testimonial
-from tests.conftest import running_worker
+from tests.conftest import celery_broker, running_worker
 from tests.factories import TestimonialFactory
 from tests.moderation.test_worker import wait_for
 
@@ -113,14 +113,16 @@ def test_a_failed_delivery_is_retried_under_the_same_event_id_until_the_site_acc
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("broker", ["filesystem_broker", "redis_broker"])
 def test_a_delivery_that_keeps_failing_is_marked_failed_after_the_last_attempt(
-        marketing_site, filesystem_broker, admin_user, settings):
+        marketing_site, broker, request, admin_user, settings):
     # given a site that always answers 500 and three attempts allowed
+    app = request.getfixturevalue(broker)
     marketing_site["answers"] = [500]
     settings.WEBHOOK_MAX_ATTEMPTS = 3
     testimonial = in_review()
     # when the testimonial is published
-    with running_worker(filesystem_broker):
+    with running_worker(app):
         services.testimonial_approve(testimonial=testimonial, actor=admin_user)
         assert wait_for(lambda: WebhookAttempt.objects.filter(outcome="failed").exists())
         time.sleep(1.5)  # a fourth attempt, if one were scheduled, would arrive at once (base delay 0)
@@ -128,6 +130,22 @@ def test_a_delivery_that_keeps_failing_is_marked_failed_after_the_last_attempt(
     assert len(marketing_site["received"]) == 3
     outcomes = list(WebhookAttempt.objects.order_by("attempt").values_list("attempt", "outcome"))
     assert outcomes == [(1, "retrying"), (2, "retrying"), (3, "failed")]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_message_the_broker_refuses_is_logged_as_failed_not_lost(marketing_site, admin_user):
+    # given a broker that cannot be reached
+    testimonial = in_review()
+    with celery_broker("redis://127.0.0.1:1/0", {"socket_connect_timeout": 0.2, "max_retries": 0}):
+        # when the testimonial is published
+        services.testimonial_approve(testimonial=testimonial, actor=admin_user)
+    # then it is published all the same, and the delivery log says the message failed before any attempt
+    testimonial.refresh_from_db()
+    assert testimonial.status == "approved"
+    row = WebhookAttempt.objects.get()
+    assert (row.testimonial_id, row.event, row.attempt, row.outcome) == (testimonial.pk, "testimonial.published", 0,
+                                                                         "failed")
+    assert "not queued" in row.error and not marketing_site["received"]
 
 
 @pytest.mark.django_db
