@@ -21,13 +21,19 @@
       region: "Patient testimonials",
       rating: function (n) { return "Rated " + n + " out of 5 stars"; },
       clinic: "Clinic: ",
-      empty: "No testimonials to show yet."
+      empty: "No testimonials to show yet.",
+      name: function (item) { return item.display_name; }
     },
     es: {
       region: "Testimonios de pacientes",
       rating: function (n) { return "Valoración: " + n + " de 5 estrellas"; },
       clinic: "Clínica: ",
-      empty: "Todavía no hay testimonios para mostrar."
+      empty: "Todavía no hay testimonios para mostrar.",
+      // The API's anonymous form is English ("A patient at Dayton"); a first name needs no translation.
+      name: function (item) {
+        var clinic = item.location ? item.location.name : "";
+        return item.display_name === "A patient at " + clinic ? "Paciente de " + clinic : item.display_name;
+      }
     }
   };
 
@@ -61,7 +67,7 @@
     stars.setAttribute("aria-hidden", "true");
     caption.appendChild(stars);
     caption.appendChild(el("span", "tstm-sr", labels.rating(rating)));
-    caption.appendChild(el("span", "tstm-name", item.display_name));
+    caption.appendChild(el("span", "tstm-name", labels.name(item)));
     var clinic = el("span", "tstm-clinic");
     clinic.appendChild(el("span", "tstm-sr", labels.clinic));
     clinic.appendChild(document.createTextNode(item.location ? item.location.name : ""));

@@ -8,7 +8,7 @@ import pytest
 
 from moderation import services
 from reviews.models import Tag, Testimonial
-from tests.browser.conftest import DESKTOP, screenshot_path
+from tests.browser.conftest import DESKTOP, PHONE, screenshot_path
 from tests.factories import TestimonialFactory
 
 pytestmark = pytest.mark.browser
@@ -18,7 +18,7 @@ HOST_CSS = b'body { font-family: "DejaVu Serif", Georgia, serif; margin: 2rem; }
 
 def host_page(api: str) -> bytes:
     return f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Foot drop | Example PT</title>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Foot drop | Example PT</title>
 <link rel="stylesheet" href="/host.css"></head>
 <body><h1>Foot drop</h1>
 <div id="es-widget" data-testimonials data-location="dayton" data-tag="foot-drop" data-limit="3" data-lang="es">
@@ -74,6 +74,8 @@ def foot_drop_testimonials(clinics, admin_user):
             body="I walk without tripping now.\n\nThe brace fitting changed everything.")
     publish(admin_user, location=dayton, tags=[foot], rating=4, first_name="Lucía", last_name="Gómez",
             language="es", body="Ya camino sin miedo a caerme.")
+    publish(admin_user, location=dayton, tags=[foot], rating=2, first_name="Ana", last_name="Ruiz",
+            display_as="anonymous", body="Slow progress, kind staff.")
     publish(admin_user, location=dayton, rating=3, first_name="Ken", last_name="Ito", body="Knee is better. NOTAG")
     publish(admin_user, location=edison, tags=[foot], rating=5, first_name="Omar", last_name="Diaz",
             body="Edison helped my ankle. OTHERCLINIC")
@@ -91,13 +93,12 @@ def test_the_widget_renders_one_clinics_tagged_testimonials_on_another_origin_un
     page.goto(f"{marketing_site}/foot-drop/")
     page.wait_for_selector("#es-widget[data-testimonials-state=ready]")
     page.wait_for_selector("#en-widget[data-testimonials-state=ready]")
-    # then the Spanish widget shows Dayton's two approved foot-drop testimonials, newest first
+    # then the Spanish widget shows Dayton's three approved foot-drop testimonials, newest first
     es = page.locator("#es-widget")
     assert es.locator("section").get_attribute("aria-label") == "Testimonios de pacientes"
-    cards = es.locator("li.tstm-card")
-    assert cards.count() == 2
-    assert cards.nth(0).locator(".tstm-name").inner_text() == "Lucía G."
-    assert cards.nth(1).locator(".tstm-name").inner_text() == "Stephanie M."
+    names = es.locator("li.tstm-card .tstm-name").all_inner_texts()
+    assert names == ["Paciente de Dayton", "Lucía G.", "Stephanie M."]
+    cards = es.locator("li.tstm-card").filter(has_not_text="Paciente de")
     assert cards.nth(0).locator("blockquote").get_attribute("lang") == "es"
     assert cards.nth(1).locator("blockquote p").all_inner_texts() == ["I walk without tripping now.",
                                                                     "The brace fitting changed everything."]
@@ -135,3 +136,20 @@ def test_an_origin_not_allowed_by_cors_gets_no_cards_and_keeps_its_fallback(
     assert page.locator("li.tstm-card").count() == 0
     assert page.locator("#es-widget noscript").count() == 1
     assert any("CORS" in m or "Access-Control-Allow-Origin" in m for m in log.messages), log.messages
+
+
+def test_on_a_phone_the_cards_stack_in_one_column_without_sideways_scrolling(
+        open_page, live_server, marketing_site, foot_drop_testimonials, settings):
+    # given the marketing site's page on a phone
+    settings.CORS_ALLOWED_ORIGINS = [marketing_site]
+    page, log = open_page(**PHONE)
+    # when it loads
+    page.goto(f"{marketing_site}/foot-drop/")
+    page.wait_for_selector("#es-widget[data-testimonials-state=ready]")
+    # then the three cards sit one under the other, inside the screen
+    boxes = [card.bounding_box() for card in page.locator("#es-widget li.tstm-card").all()]
+    assert len(boxes) == 3 and len({round(box["x"]) for box in boxes}) == 1
+    assert all(box["x"] + box["width"] <= 390 for box in boxes)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert not [m for m in log.messages if m.startswith(("error", "pageerror"))], log.messages
+    page.screenshot(path=screenshot_path("embed-phone.png"), full_page=True)
