@@ -267,3 +267,7 @@ def test_paging_forward_and_back_visits_every_testimonial_once_even_with_equal_t
     # then every testimonial shows once, newest first, and the way back shows the same pages
     assert [pk for page in pages for pk in page] == [t.pk for t in expected]
     assert back == pages[-2::-1]
+
+
+def test_the_benchmarks_ceiling_view_is_not_served_unless_the_bench_asks(client):
+    assert client.get("/api/v1/bench-ceiling/100/").status_code == 404
