@@ -25,6 +25,8 @@ logger = logging.getLogger(__name__)
 
 CACHE_CONTROL = "public, max-age=60, stale-while-revalidate=300"
 # Stored: (version, body, etag, last_modified as a Unix time, [(header, value)…]): plain values only.
+# ENTRY_FORMAT is in the key: a deploy that changes the shape never reads the old shape.
+ENTRY_FORMAT = 2
 
 
 def request_key(request: HttpRequest) -> str:
@@ -55,7 +57,7 @@ def _version_and_stored(key: str) -> tuple[int, tuple | None]:
     version = found.get(feed_cache.FEED_VERSION_KEY) or feed_cache.feed_cache_version()
     entry = found.get(key)
     # Stored with the version it was rendered under: anything older is never served again.
-    if entry is not None and entry[0] == version:
+    if entry is not None and len(entry) == 5 and entry[0] == version:
         return version, entry
     return version, None
 
@@ -125,7 +127,7 @@ class PublicApiCacheMiddleware:
             return self.get_response(request)
         seconds = settings.FEED_CACHE_SECONDS if request.method in ("GET", "HEAD") else 0
         if seconds:
-            key = f"api:{request_key(request)}"
+            key = f"api:{ENTRY_FORMAT}:{request_key(request)}"
             version, entry = _version_and_stored(key)
             if entry is not None:
                 return _replay(request, entry)
