@@ -79,7 +79,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",  # before CommonMiddleware: preflights answered early
-    "reviews.api.http_cache.PublicApiVaryMiddleware",  # outside LocaleMiddleware: drops its Vary on the API
+    "reviews.api.http_cache.PublicApiCacheMiddleware",  # stored API answers; after CORS, before the rest
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

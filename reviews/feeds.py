@@ -11,12 +11,13 @@ from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
+from django.views import View
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import override
 from rest_framework.exceptions import ValidationError
 
 from reviews.api.filters import TestimonialFilter
-from reviews.api.http_cache import cached_get
+from reviews.api.http_cache import CachedGetMixin
 from reviews.models import Testimonial
 from reviews.selectors import testimonial_list_published
 
@@ -96,21 +97,20 @@ def _authority() -> str:
     return urlsplit(settings.SITE_URL).hostname or "localhost"
 
 
-_feed = TestimonialAtomFeed()
+class TestimonialsAtomView(CachedGetMixin, View):
+    """GET /feeds/testimonials.atom — cached like the API (ETag, 304, stored bytes); bad filters are a 400."""
+
+    http_method_names = ["get", "head"]
+    feed = TestimonialAtomFeed()
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        try:
+            with override("en"):
+                response = self.feed(request)
+        except ValidationError as error:
+            return JsonResponse(error.detail, status=400)
+        del response["Last-Modified"]  # CachedGetMixin sets the one that matches its ETag
+        return response
 
 
-def testimonials_atom(request: HttpRequest) -> HttpResponse:
-    """GET /feeds/testimonials.atom — cached like the API; bad filters are a 400 with a message."""
-    if request.method not in ("GET", "HEAD"):
-        return JsonResponse({"detail": "Only GET."}, status=405, headers={"Allow": "GET, HEAD"})
-    return cached_get(request, lambda: _render(request))
-
-
-def _render(request: HttpRequest) -> HttpResponse:
-    try:
-        with override("en"):
-            response = _feed(request)
-    except ValidationError as error:
-        return JsonResponse(error.detail, status=400)
-    del response["Last-Modified"]  # cached_get sets the one that matches its stored bytes
-    return response
+testimonials_atom = TestimonialsAtomView.as_view()

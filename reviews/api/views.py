@@ -12,6 +12,7 @@ from datetime import datetime, timezone as dt_timezone
 
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils import timezone
 from rest_framework import generics, mixins, viewsets
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import CursorPagination
@@ -125,7 +126,8 @@ class TestimonialViewSet(CachedGetMixin, viewsets.ReadOnlyModelViewSet):
         criteria = feed_criteria_parse(request.query_params)
         rows = self.paginator.feed_page(request, criteria)
         tags = feed_query.tag_slugs([row["id"] for row in rows])
-        response = self.get_paginated_response([testimonial_represent(row, tags[row["id"]]) for row in rows])
+        zone = timezone.get_current_timezone()
+        response = self.get_paginated_response([testimonial_represent(row, tags[row["id"]], zone) for row in rows])
         stats = counters.feed_stats(criteria)
         # An honest feed: the site can say "selected from N received" truthfully, for these filters.
         response.data["received_count"] = stats["received_count"]

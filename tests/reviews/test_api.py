@@ -267,3 +267,18 @@ def test_paging_forward_and_back_visits_every_testimonial_once_even_with_equal_t
     # then every testimonial shows once, newest first, and the way back shows the same pages
     assert [pk for page in pages for pk in page] == [t.pk for t in expected]
     assert back == pages[-2::-1]
+
+
+def test_the_benchmarks_ceiling_view_is_not_served_unless_the_bench_asks(client):
+    assert client.get("/api/v1/bench-ceiling/100/").status_code == 404
+
+
+def test_published_at_is_written_as_drf_writes_date_times(client, dayton, settings):
+    from rest_framework.fields import DateTimeField
+
+    testimonial = publish(TestimonialFactory(location=dayton))
+    for zone in ("America/New_York", "UTC"):
+        settings.TIME_ZONE = zone
+        item = client.get(f"/api/v1/testimonials/{testimonial.pk}/").json()
+        assert item["published_at"] == DateTimeField().to_representation(testimonial.published_at)
+        assert results(client)[0]["published_at"] == item["published_at"]

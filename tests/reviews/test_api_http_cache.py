@@ -162,3 +162,13 @@ def test_a_new_submission_shows_in_the_received_count_at_once(client, published,
                            enqueue=False)
     after = client.get("/api/v1/stats/", HTTP_IF_NONE_MATCH=before["ETag"])
     assert after.status_code == 200 and after.json()["received_count"] == 2
+
+
+def test_a_stored_answer_carries_the_same_headers_and_bytes_as_the_first(client, published, cached, settings):
+    settings.CORS_ALLOWED_ORIGINS = ["https://www.example.com"]
+    first = client.get("/api/v1/testimonials/?location=north", HTTP_ORIGIN="https://www.example.com")
+    again = client.get("/api/v1/testimonials/?location=north", HTTP_ORIGIN="https://www.example.com")
+    other = client.get("/api/v1/testimonials/?location=north", HTTP_ORIGIN="https://evil.example")
+    assert again.content == first.content
+    assert dict(again.items()) == dict(first.items())  # security headers, CSP, CORS, validators alike
+    assert "Access-Control-Allow-Origin" not in other and other["ETag"] == first["ETag"]

@@ -143,3 +143,11 @@ def test_it_is_cached_like_the_api_with_validators_and_304(client, chain, cached
     after = client.get(f"{URL}?location=north", HTTP_IF_NONE_MATCH=first["ETag"])
     assert after.status_code == 200 and after["ETag"] != first["ETag"]
     assert set(entries(after)) == {"Stephanie Q. — North Clinic"}
+
+
+def test_a_cached_feed_is_replayed_without_touching_the_database(client, chain, cached, django_assert_num_queries):
+    first = client.get(f"{URL}?location=north")
+    with django_assert_num_queries(0):
+        again = client.get(f"{URL}?location=north")
+    assert again.content == first.content and again["ETag"] == first["ETag"]
+    assert again["Content-Type"].startswith("application/atom+xml")
