@@ -3,6 +3,7 @@ embedded default so that `make run` works on a machine with nothing but Python."
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from pathlib import Path
 
@@ -96,6 +97,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "corsheaders",
     "reviews",
     "moderation",
 ]
@@ -103,6 +105,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "corsheaders.middleware.CorsMiddleware",  # before CommonMiddleware: preflights answered early
+    "reviews.api.http_cache.PublicApiCacheMiddleware",  # stored API answers; after CORS, before the rest
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -154,7 +158,7 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "config.cache.RedisCache",  # Django's, reusing its Redis clients
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "testimonials",
             # A cache outage must not hang a patient's request: short socket timeouts.
@@ -301,7 +305,23 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums",
+                             "reviews.api.schema.describe_public_api"],
+    # The marketing-site webhook: `webhooks` is an OpenAPI 3.1 field.
+    "OAS_VERSION": "3.1.0",
+    "WEBHOOKS": ["moderation.webhook_schema.testimonial_changed"],
 }
+
+# ---------------------------------------------------------------------------- CORS
+# The marketing site's pages call the public API, the Atom feed and /embed.js from their own origin.
+# Only the origins listed get an Access-Control-Allow-Origin; nothing for any other, and never for the
+# staff's moderation API. No credentials: the public API has no cookies to send.
+CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS", "")
+CORS_URLS_REGEX = r"^/(api/v1/(?!moderation/)|feeds/|embed\.js$)"
+CORS_ALLOW_METHODS = ("GET", "HEAD", "OPTIONS")
+# A page may revalidate what it fetched (conditional GET) itself.
+CORS_ALLOW_HEADERS = ("accept", "accept-language", "content-type", "if-none-match", "if-modified-since")
+CORS_EXPOSE_HEADERS = ("ETag", "Last-Modified")
 
 # ---------------------------------------------------------------------------- the product
 # A post faster than this after the form was shown is treated as a bot (0 turns the check off).
@@ -327,6 +347,22 @@ MARKETING_WEBHOOK_URL = os.environ.get("MARKETING_WEBHOOK_URL", "")
 MARKETING_WEBHOOK_SECRET = os.environ.get("MARKETING_WEBHOOK_SECRET", "")
 if MARKETING_WEBHOOK_URL and not MARKETING_WEBHOOK_SECRET:
     raise ImproperlyConfigured("MARKETING_WEBHOOK_URL needs MARKETING_WEBHOOK_SECRET to sign its requests")
+# Standard Webhooks: the secret is `whsec_` + base64 of 24–64 random bytes (README: how to make one).
+if MARKETING_WEBHOOK_SECRET and not re.fullmatch(r"whsec_[A-Za-z0-9+/]{32,88}={0,2}", MARKETING_WEBHOOK_SECRET):
+    raise ImproperlyConfigured("MARKETING_WEBHOOK_SECRET must be whsec_<base64 of 24-64 random bytes>")
+# A failed delivery is retried after 30 s, 60 s, 120 s… (doubling, at most half an hour apart) until this
+# many attempts were made; then it is logged as failed.
+WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 8)
+if WEBHOOK_MAX_ATTEMPTS < 1:
+    raise ImproperlyConfigured("WEBHOOK_MAX_ATTEMPTS must be at least 1")
+WEBHOOK_RETRY_BASE_SECONDS = env_int("WEBHOOK_RETRY_BASE_SECONDS", 30)
+WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 10)
+# bench/feed.py only: serve its constant-JSON ceiling view at /api/v1/bench-ceiling/<bytes>/.
+BENCH_CEILING = env_bool("BENCH_CEILING", False)
+# A CDN in front of the site: its purge endpoint, POSTed by the worker on every publication change
+# (empty: no CDN), and a bearer token for it.
+CDN_PURGE_URL = os.environ.get("CDN_PURGE_URL", "")
+CDN_PURGE_TOKEN = os.environ.get("CDN_PURGE_TOKEN", "")
 # Years the patient's authorization stays valid (printed in the consent text).
 CONSENT_VALID_YEARS = env_int("CONSENT_VALID_YEARS", 3)
 # Days before expiry that the patient is emailed a link to renew the authorization.

@@ -3,6 +3,8 @@ from django.contrib import admin
 from django.urls import include, path
 
 from moderation.views import testimonial_renew_view, testimonial_withdraw_view
+from reviews.embed import embed_js
+from reviews.feeds import testimonials_atom
 from reviews.views import testimonial_new, testimonial_thanks
 
 from .health import healthz
@@ -11,6 +13,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("reviews.api.urls")),
     path("healthz", healthz, name="healthz"),
+    path("feeds/testimonials.atom", testimonials_atom, name="testimonials-atom"),
+    path("embed.js", embed_js, name="embed-js"),
 ]
 
 # The patient's pages: English at /testimonials/…, Spanish at /es/testimonials/….

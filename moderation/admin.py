@@ -262,3 +262,4 @@ class TransitionEventAdmin(admin.ModelAdmin):
 admin.site.site_header = "Testimonials moderation"
 admin.site.site_title = "Testimonials"
 admin.site.index_title = "Moderation"
+from . import webhook_admin  # noqa: E402,F401  (registers the webhook delivery log)

@@ -115,3 +115,37 @@ class TransitionEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValueError("Transition events are append-only.")
+
+
+class WebhookAttempt(models.Model):
+    """One attempt to deliver one webhook message to the marketing site. Every attempt is a row, so a
+    delivery that never succeeded is visible ("failed") instead of silently dropped. No URL, body or
+    response is kept: the message is only an event name and a testimonial id."""
+
+    class Outcome(models.TextChoices):
+        DELIVERED = "delivered", _("Delivered")  # the site answered 2xx
+        RETRYING = "retrying", _("Failed, will retry")  # another attempt is scheduled
+        FAILED = "failed", _("Failed, gave up")  # the last allowed attempt failed
+
+    # The Standard Webhooks `webhook-id`: the same for every attempt of one message.
+    event_id = models.CharField(max_length=64)
+    event = models.CharField(max_length=40)
+    # A plain id, not a foreign key: the log outlives the testimonial row.
+    testimonial_id = models.BigIntegerField()
+    attempt = models.PositiveSmallIntegerField()
+    outcome = models.CharField(max_length=10, choices=Outcome.choices)
+    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    error = models.CharField(max_length=200, blank=True)
+    started_at = models.DateTimeField()
+    duration_ms = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        indexes = [
+            # The admin's list (newest first) and "what happened to this message".
+            models.Index(fields=["event_id", "attempt"], name="webhook_attempt_event_idx"),
+            models.Index(fields=["outcome", "-started_at"], name="webhook_attempt_outcome_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event} #{self.testimonial_id} attempt {self.attempt}: {self.outcome}"

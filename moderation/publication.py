@@ -6,7 +6,8 @@ from django.conf import settings
 from reviews.feed_cache import feed_cache_bump
 from reviews.models import Testimonial
 
-from .queue import publication_notice_enqueue, webhook_enqueue
+from .queue import cdn_purge_enqueue, publication_notice_enqueue, webhook_enqueue
+from .webhooks import webhook_not_queued
 
 S = Testimonial.Status
 
@@ -21,9 +22,11 @@ def publication_event(*, current: str, to: str) -> str | None:
 
 
 def publication_changed(*, testimonial_id: int, event: str | None = None) -> None:
-    """After a change the public may see: purge the feed's cache and, for `event`, notify the site."""
+    """After a change the public may see: purge the feed's cache (and the CDN's) and, for `event`, notify the site."""
     feed_cache_bump()
     if event == "testimonial.published":
         publication_notice_enqueue(testimonial_id=testimonial_id)  # the task sends it once, ever
-    if event and settings.MARKETING_WEBHOOK_URL:
-        webhook_enqueue(testimonial_id=testimonial_id, event=event)
+    if settings.CDN_PURGE_URL:
+        cdn_purge_enqueue(testimonial_id=testimonial_id)
+    if event and settings.MARKETING_WEBHOOK_URL and not webhook_enqueue(testimonial_id=testimonial_id, event=event):
+        webhook_not_queued(testimonial_id=testimonial_id, event=event)

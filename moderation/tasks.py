@@ -71,15 +71,36 @@ def send_confirmation_email_task(testimonial_id: int) -> None:
     confirmation_send(testimonial=testimonial)
 
 
-@shared_task(autoretry_for=(OSError,), retry_backoff=True, retry_backoff_max=600, max_retries=10)
-def notify_marketing_site_task(testimonial_id: int, event: str) -> None:
-    """Tell the marketing site that a testimonial was published, unpublished or changed."""
-    from .webhooks import webhook_deliver
+# max_retries=None: the bound is WEBHOOK_MAX_ATTEMPTS, counted by the task itself so that the last
+# failure is logged as "failed" rather than lost in Celery's MaxRetriesExceededError.
+@shared_task(bind=True, max_retries=None)
+def notify_marketing_site_task(self, testimonial_id: int, event: str) -> None:
+    """Tell the marketing site that a testimonial was published, unpublished or changed; every attempt
+    is logged, a failure retried with backoff up to WEBHOOK_MAX_ATTEMPTS, then marked failed."""
+    from .webhooks import webhook_attempt, webhook_event_id, webhook_retry_delay
 
     if not settings.MARKETING_WEBHOOK_URL:
         return
-    status = webhook_deliver(testimonial_id=testimonial_id, event=event)
-    logger.info("marketing site notified of %s for testimonial %s (%s)", event, testimonial_id, status)
+    attempt = self.request.retries + 1
+    # The task id survives Celery's retries, so every attempt of this message has the same webhook-id.
+    event_id = webhook_event_id(self.request.id)
+    logged = webhook_attempt(event_id=event_id, event=event, testimonial_id=testimonial_id, attempt=attempt,
+                             last=attempt >= settings.WEBHOOK_MAX_ATTEMPTS)
+    logger.info("webhook %s (%s, testimonial %s) attempt %d: %s", event_id, event, testimonial_id, attempt,
+                logged.outcome)
+    if logged.outcome == logged.Outcome.RETRYING:
+        raise self.retry(countdown=webhook_retry_delay(attempt=attempt))
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, retry_backoff_max=300, max_retries=8)
+def purge_cdn_task(testimonial_id: int) -> None:
+    """Tell the CDN to drop its copies of the public API and feed after a publication change."""
+    from .cdn import cdn_purge
+
+    if not settings.CDN_PURGE_URL:
+        return
+    status = cdn_purge()
+    logger.info("CDN purged after a change to testimonial %s (%s)", testimonial_id, status)
 
 
 @shared_task(autoretry_for=TRANSIENT + (OSError,), retry_backoff=True, max_retries=8)

@@ -78,6 +78,14 @@ class Tag(models.Model):
         return self.name
 
 
+def display_name_of(*, first_name: str, last_name: str, display_as: str, location_name: str) -> str:
+    """The public name: first name and last initial, or "A patient at <clinic>" (also for flat API rows)."""
+    if display_as == "anonymous":
+        return f"A patient at {location_name}"
+    initial = last_name[:1].upper()
+    return f"{first_name} {initial}." if initial else first_name
+
+
 class Testimonial(models.Model):
     """A patient's testimonial with its authorization; `body` is what the public may see."""
 
@@ -173,10 +181,8 @@ class Testimonial(models.Model):
     @property
     def display_name(self) -> str:
         """First name and last initial ("Stephanie M."), or "A patient at <clinic>"."""
-        if self.display_as == self.DisplayAs.ANONYMOUS:
-            return f"A patient at {self.location.name}"
-        initial = self.last_name[:1].upper()
-        return f"{self.first_name} {initial}." if initial else self.first_name
+        return display_name_of(first_name=self.first_name, last_name=self.last_name, display_as=self.display_as,
+                               location_name=self.location.name)
 
     @property
     def public_condition(self) -> str:
@@ -218,3 +224,31 @@ class Authorization(models.Model):
 
     def __str__(self) -> str:
         return f"v{self.version} {self.given_at:%Y-%m-%d} → {self.expires_at:%Y-%m-%d}"
+class FeedCounter(models.Model):
+    """How many testimonials (and, through `rating`, their rating sum) fall in one cell of the public
+    filters, so counts per filter never scan the testimonials. Maintained by database triggers on
+    reviews_testimonial and its tag links (migration 0003): no code path can skip them. Read by
+    reviews/counters.py."""
+
+    # 0 = the testimonial itself (counted once); a tag's id = one row per (testimonial, tag) link.
+    tag_id = models.BigIntegerField()
+    location_id = models.BigIntegerField()
+    therapist_id = models.BigIntegerField()  # 0 = no therapist named
+    rating = models.PositiveSmallIntegerField()
+    published = models.BooleanField()  # approved; the others counted are received, not withdrawn
+    # YYYYMM of published_at (UTC) when published, else 0. Each published testimonial is also
+    # counted once more under -1 ("any month"), so reads without a date sum a few hundred cells.
+    month = models.IntegerField()
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            # The triggers' upsert target; also serves every read, which fixes tag_id and a month
+            # range: stats `WHERE tag_id = 0 AND month <= 0 AND location_id IN …`, published_after
+            # `… AND month >= 0`, /locations/ and /tags/ `… AND month = -1`.
+            models.UniqueConstraint(fields=["tag_id", "month", "location_id", "therapist_id", "rating", "published"],
+                                    name="feedcounter_cell"),
+        ]
+
+    def __str__(self) -> str:
+        return f"tag {self.tag_id} location {self.location_id} therapist {self.therapist_id} ★{self.rating}: {self.n}"

@@ -1,7 +1,7 @@
 """Reads shared by the API, the admin and the tasks."""
 from __future__ import annotations
 
-from django.db.models import Avg, Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from .models import Location, Testimonial, Therapist
@@ -22,40 +22,11 @@ def testimonial_list_published() -> QuerySet[Testimonial]:
     )
 
 
-def location_list_with_stats() -> QuerySet[Location]:
-    """Active clinics with their published count and average rating."""
-    published = published_q("testimonials__")
-    return Location.objects.filter(is_active=True).annotate(
-        published_count=Count("testimonials", filter=published),
-        average_rating=Avg("testimonials__rating", filter=published),
-    ).order_by("name")
+def location_list() -> QuerySet[Location]:
+    """Active clinics (their counts come from reviews.counters)."""
+    return Location.objects.filter(is_active=True).order_by("name")
 
 
-def therapist_list_with_stats() -> QuerySet[Therapist]:
-    """Active therapists with their published count and average rating."""
-    published = published_q("testimonials__")
-    return (
-        Therapist.objects.filter(is_active=True)
-        .annotate(
-            published_count=Count("testimonials", filter=published, distinct=True),
-            average_rating=Avg("testimonials__rating", filter=published),
-        )
-        .prefetch_related("locations")
-        .order_by("first_name", "last_name")
-    )
-
-
-def testimonial_list_received() -> QuerySet[Testimonial]:
-    """What people sent: not withdrawn, and not a bot's post rejected on arrival (honeypot, still rejected)."""
-    S = Testimonial.Status
-    # Only the system moves pending → rejected (moderation.intake); one filter() call so both conditions
-    # hold on the same event.
-    on_arrival = Testimonial.objects.filter(status=S.REJECTED, events__from_status=S.PENDING,
-                                            events__to_status=S.REJECTED)
-    return Testimonial.objects.exclude(status=S.WITHDRAWN).exclude(pk__in=on_arrival.values("pk"))
-
-
-def feed_counts() -> dict[str, int]:
-    """How many testimonials were received (not withdrawn) and how many are published: an honest feed."""
-    received = testimonial_list_received().count()
-    return {"received_count": received, "published_count": Testimonial.objects.filter(published_q()).count()}
+def therapist_list() -> QuerySet[Therapist]:
+    """Active therapists with their clinics (their counts come from reviews.counters)."""
+    return Therapist.objects.filter(is_active=True).prefetch_related("locations").order_by("first_name", "last_name")

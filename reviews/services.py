@@ -11,6 +11,7 @@ from django.utils.crypto import salted_hmac
 from moderation.queue import analysis_enqueue, confirmation_enqueue
 
 from .consent import CURRENT_VERSION, consent_expiry, consent_text
+from .feed_cache import feed_cache_bump
 from .models import Authorization, Location, Testimonial, Therapist
 
 
@@ -87,6 +88,8 @@ def testimonial_submit(
                 given_at=consented_at, expires_at=testimonial.consent_expires_at,
                 source={Testimonial.Source.IMPORT: Authorization.Source.IMPORT,
                         Testimonial.Source.DEMO: Authorization.Source.DEMO}.get(source, Authorization.Source.FORM))
+            # The public counts include what was received: cached pages must show the new total.
+            transaction.on_commit(feed_cache_bump)
             if enqueue:
                 transaction.on_commit(lambda: analysis_enqueue(testimonial_id=testimonial.pk))
                 if source == Testimonial.Source.FORM:

@@ -70,7 +70,8 @@ def test_the_feed_shows_approved_testimonials_only_newest_first(client, feed):
 def test_each_item_has_exactly_the_contract_fields(client, feed):
     item = next(i for i in results(client) if i["id"] == feed["a"].pk)
     assert set(item) == {"id", "display_name", "body", "rating", "location", "therapist", "condition", "tags",
-                         "published_at"}
+                         "language", "published_at"}
+    assert item["language"] == "en"
     assert item["display_name"] == "Stephanie M."
     assert item["location"] == {"slug": "dayton", "name": "Dayton"}
     assert item["therapist"] == {"slug": "brianna-kowalski", "name": "Brianna Kowalski"}
@@ -161,7 +162,7 @@ def test_no_private_field_can_appear_in_any_api_response(client, dayton, bri, dj
     pages = [client.get(path) for path in (
         "/api/v1/testimonials/", f"/api/v1/testimonials/{testimonial.pk}/", "/api/v1/locations/",
         "/api/v1/locations/dayton/", "/api/v1/therapists/", "/api/v1/therapists/?location=dayton",
-        "/api/v1/schema/")]
+        "/api/v1/stats/", "/api/v1/stats/?location=dayton", "/api/v1/tags/", "/api/v1/schema/")]
     # then none of the private values, nor the names of private fields, is in any of them
     for page in pages:
         assert page.status_code == 200
@@ -244,3 +245,40 @@ def test_malformed_ids_and_slugs_are_404_not_500(client, path):
 
 def test_a_nul_byte_in_the_therapists_filter_is_a_400(client):
     assert client.get("/api/v1/therapists/?location=%00").status_code == 400
+
+
+def test_paging_forward_and_back_visits_every_testimonial_once_even_with_equal_times(client, dayton):
+    # given seven published testimonials, three of them at the very same moment
+    moment = timezone.now() - timedelta(hours=1)
+    made = [publish(TestimonialFactory(location=dayton), when=moment if i < 3 else moment + timedelta(minutes=i))
+            for i in range(7)]
+    expected = sorted(made, key=lambda t: (t.published_at, t.pk), reverse=True)
+    # when a site follows `next` to the end, then `previous` back to the start
+    pages, url = [], "/api/v1/testimonials/?page_size=2"
+    while url:
+        payload = client.get(url).json()
+        pages.append([item["id"] for item in payload["results"]])
+        url = payload["next"]
+    back, url = [], payload["previous"]
+    while url:
+        payload = client.get(url).json()
+        back.append([item["id"] for item in payload["results"]])
+        url = payload["previous"]
+    # then every testimonial shows once, newest first, and the way back shows the same pages
+    assert [pk for page in pages for pk in page] == [t.pk for t in expected]
+    assert back == pages[-2::-1]
+
+
+def test_the_benchmarks_ceiling_view_is_not_served_unless_the_bench_asks(client):
+    assert client.get("/api/v1/bench-ceiling/100/").status_code == 404
+
+
+def test_published_at_is_written_as_drf_writes_date_times(client, dayton, settings):
+    from rest_framework.fields import DateTimeField
+
+    testimonial = publish(TestimonialFactory(location=dayton))
+    for zone in ("America/New_York", "UTC"):
+        settings.TIME_ZONE = zone
+        item = client.get(f"/api/v1/testimonials/{testimonial.pk}/").json()
+        assert item["published_at"] == DateTimeField().to_representation(testimonial.published_at)
+        assert results(client)[0]["published_at"] == item["published_at"]
