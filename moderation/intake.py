@@ -19,7 +19,7 @@ def testimonial_quarantine(*, note: str, **submission: Any) -> Testimonial:
     `submission` takes `reviews.services.testimonial_submit`'s fields. Words already on file (the same
     email and text) return that testimonial untouched: a bot's copy never rejects a patient's row."""
     with transaction.atomic():
-        testimonial, created = testimonial_submit(**submission, enqueue=False)
+        testimonial, created = testimonial_submit(**submission, source=Testimonial.Source.HONEYPOT, enqueue=False)
         if created:
             testimonial_transition(testimonial=testimonial, to=Testimonial.Status.REJECTED, actor=None,
                                    reason=RejectionReason.SPAM, note=note)

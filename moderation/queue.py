@@ -46,6 +46,8 @@ def publication_notice_enqueue(*, testimonial_id: int) -> bool:
     from .tasks import send_publication_notice_task
 
     return enqueue(send_publication_notice_task, testimonial_id)
+
+
 def cdn_purge_enqueue(*, testimonial_id: int) -> bool:
     """Queue the CDN purge that follows a publication change (CDN_PURGE_URL)."""
     from .tasks import purge_cdn_task

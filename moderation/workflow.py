@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
+from django.db.models import Case, F, Value, When
 from django.utils import timezone
 
 from reviews.models import Testimonial
@@ -82,6 +83,11 @@ def testimonial_transition(
         changes["published_at"] = now
     elif current == S.APPROVED:
         changes["published_at"] = None
+    if current == S.REJECTED and to == S.IN_REVIEW:
+        # A moderator who reopens a honeypot catch has judged it a patient's: from now on it counts as
+        # received (the counters' triggers read `source` in the same UPDATE).
+        changes["source"] = Case(When(source=Testimonial.Source.HONEYPOT, then=Value(Testimonial.Source.FORM)),
+                                 default=F("source"))
     with transaction.atomic():
         # Compare-and-swap on the state the caller saw: a decision taken on a stale page never
         # turns into another move (a reject after a colleague's approval is not a takedown).
@@ -99,7 +105,10 @@ def testimonial_transition(
         event = publication_event(current=current, to=to)
         transaction.on_commit(lambda: publication_changed(testimonial_id=testimonial.pk, event=event))
     for field, value in changes.items():
-        setattr(testimonial, field, value)
+        if field != "source":
+            setattr(testimonial, field, value)
+    if "source" in changes and testimonial.source == Testimonial.Source.HONEYPOT:
+        testimonial.source = Testimonial.Source.FORM
     return testimonial
 
 

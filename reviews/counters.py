@@ -119,18 +119,19 @@ def feed_counters_rebuild() -> None:
     """Recount every cell from the testimonials (after a bulk load with triggers off, or a repair)."""
     from importlib import import_module
 
-    migration = import_module("reviews.migrations.0003_feed_counter_any_month")
+    migration = import_module("reviews.migrations.0006_feed_counter_skips_bots")
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM reviews_feedcounter")
-        for statement in migration.fill(connection.vendor):
-            cursor.execute(statement)
+        for statement in migration.statements(connection.vendor):
+            if statement.startswith("INSERT"):  # the counts, not the triggers
+                cursor.execute(statement)
 
 
 
 
 TRIGGERS = frozenset({"reviews_feedcounter_ins", "reviews_feedcounter_del", "reviews_feedcounter_upd",
                       "reviews_feedcounter_tag_ins", "reviews_feedcounter_tag_del"})
-TRIGGER_MIGRATION = ("reviews", "0003_feed_counter_any_month")
+TRIGGER_MIGRATION = ("reviews", "0006_feed_counter_skips_bots")
 
 
 def feed_counter_triggers_ensure(*, using: str = "default", **kwargs) -> bool:
@@ -150,7 +151,7 @@ def feed_counter_triggers_ensure(*, using: str = "default", **kwargs) -> bool:
         present = {row[0] for row in cursor.fetchall()}
     if TRIGGERS <= present:
         return False
-    migration = import_module("reviews.migrations.0003_feed_counter_any_month")
+    migration = import_module("reviews.migrations.0006_feed_counter_skips_bots")
     with db.cursor() as cursor:
         migration.install(None, _Statements(db, cursor))  # drops what is left, recreates all, recounts
     return True

@@ -100,6 +100,8 @@ class Testimonial(models.Model):
         FORM = "form", _("Patient form")
         IMPORT = "import", _("Imported")  # brought in by import_testimonials; no confirmation email
         DEMO = "demo", _("Demo data")
+        # A post that filled in the hidden anti-bot field: kept rejected, never counted as received.
+        HONEYPOT = "honeypot", _("Caught by the anti-bot field")
 
     class DisplayAs(models.TextChoices):
         INITIAL = "initial", _("My first name and last initial")

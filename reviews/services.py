@@ -88,8 +88,10 @@ def testimonial_submit(
                 given_at=consented_at, expires_at=testimonial.consent_expires_at,
                 source={Testimonial.Source.IMPORT: Authorization.Source.IMPORT,
                         Testimonial.Source.DEMO: Authorization.Source.DEMO}.get(source, Authorization.Source.FORM))
-            # The public counts include what was received: cached pages must show the new total.
-            transaction.on_commit(feed_cache_bump)
+            # The public counts include what was received: cached pages must show the new total
+            # (a bot's catch is not counted, so it changes nothing public).
+            if source != Testimonial.Source.HONEYPOT:
+                transaction.on_commit(feed_cache_bump)
             if enqueue:
                 transaction.on_commit(lambda: analysis_enqueue(testimonial_id=testimonial.pk))
                 if source == Testimonial.Source.FORM:

@@ -47,7 +47,8 @@ def test_publishing_redacting_and_withdrawing_each_purge_the_cdn(cdn, filesystem
         services.testimonial_approve(testimonial=testimonial, actor=admin_user)
         services.testimonial_redact(testimonial=testimonial, body="Bri helped my knee", actor=admin_user)
         services.testimonial_withdraw(testimonial=testimonial)
-        assert wait_for(lambda: len(cdn) == 3)
+        # each change purges at least once (the redaction's re-analysis may purge again)
+        assert wait_for(lambda: len(cdn) >= 3)
     for purge in cdn:
         assert purge["path"] == "/zones/site/purge_cache" and purge["auth"] == "Bearer cdn-token"
         assert purge["body"]["purge_everything"] is True

@@ -64,3 +64,13 @@ def test_a_bots_post_is_not_counted_as_received_in_the_public_feed(client):
     intake.testimonial_quarantine(note="honeypot filled in", **submission())
     # then the feed's honest count says one was received
     assert client.get("/api/v1/testimonials/").json()["received_count"] == 1
+
+
+def test_a_catch_a_moderator_reopens_counts_as_received_from_then_on(client):
+    testimonial = intake.testimonial_quarantine(note="honeypot filled in", **submission())
+    assert client.get("/api/v1/stats/").json()["received_count"] == 0
+    moderator = get_user_model().objects.create_superuser("mod", "mod@example.com", "pw")
+    services.testimonial_reopen(testimonial=testimonial, actor=moderator)
+    testimonial.refresh_from_db()
+    assert testimonial.source == "form"
+    assert client.get("/api/v1/stats/").json()["received_count"] == 1
