@@ -149,3 +149,19 @@ class WebhookAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event} #{self.testimonial_id} attempt {self.attempt}: {self.outcome}"
+
+
+class ClinicAssignment(models.Model):
+    """A staff user ↔ clinic link: a clinic manager sees and moderates only their clinics' testimonials.
+    Users with the `see_all_clinics` permission (Moderators, Viewers, superusers) need none."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="clinic_assignments")
+    location = models.ForeignKey("reviews.Location", on_delete=models.CASCADE, related_name="staff_assignments")
+
+    class Meta:
+        verbose_name = _("clinic assignment")
+        constraints = [models.UniqueConstraint(fields=["user", "location"], name="clinic_assignment_unique")]
+        permissions = [("see_all_clinics", "Sees every clinic's testimonials (not only assigned clinics)")]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.location}"
