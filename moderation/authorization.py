@@ -76,6 +76,7 @@ def authorization_renew(*, testimonial: Testimonial, language: str | None = None
             source=Authorization.Source.RENEWAL)
         Testimonial.objects.filter(pk=row.pk).update(
             consent_text=authorization.text, consent_version=CURRENT_VERSION, consented_at=now,
+            condition_authorized=bool(row.condition),
             consent_expires_at=expires, consent_reminder_sent_at=None, updated_at=now)
         TransitionEvent.objects.create(testimonial_id=row.pk, from_status=row.status, to_status=row.status,
                                        reason="renewed", note=f"authorization renewed until {_day(expires)}")

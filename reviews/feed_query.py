@@ -12,7 +12,6 @@ from django.db import connection
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from .consent import CONDITION_NAMED_FROM_VERSION
 from .counters import FeedCriteria
 
 COLUMNS = ("id", "first_name", "last_name", "display_as", "body", "rating", "condition", "language", "locale",
@@ -21,7 +20,7 @@ COLUMNS = ("id", "first_name", "last_name", "display_as", "body", "rating", "con
 _SELECT = (
     # The condition only under an authorization that names it (`Testimonial.public_condition`).
     "SELECT t.id, t.first_name, t.last_name, t.display_as, t.body, t.rating, "
-    f"CASE WHEN t.consent_version >= {int(CONDITION_NAMED_FROM_VERSION)} THEN t.condition ELSE '' END, "
+    "CASE WHEN t.condition_authorized THEN t.condition ELSE '' END, "
     "t.language, t.locale, "
     "t.published_at, l.slug, l.name, th.slug, th.first_name, th.last_name "
     "FROM reviews_testimonial t JOIN reviews_location l ON l.id = t.location_id "

@@ -194,15 +194,14 @@ class TestimonialForm(forms.Form):
             self.add_error("therapist", forms.ValidationError(
                 _("%(name)s does not work at %(clinic)s; choose a therapist from that clinic or “Not sure”."),
                 code="wrong_clinic", params={"name": therapist.name, "clinic": location.name}))
-        # The authorization shown names the condition typed (consent.js keeps it in step); if the one
-        # submitted is not the one the text on screen named, the patient has not read what is stored.
-        named = self.data.get("consent_condition")
-        if "consent" in self.fields and named is not None and "condition" in data and \
-                clean_text(named) != data["condition"]:
-            self.add_error("consent", forms.ValidationError(
-                _("The authorization now names what you were treated for. Please read it again and tick the box."),
-                code="changed"))
         return data
+
+    @property
+    def condition_named(self) -> str | None:
+        """The condition the authorization on screen named (consent.js keeps it in step with what is
+        typed; without the script it is the one the page was rendered with), or None if not posted."""
+        named = self.data.get("consent_condition")
+        return None if named is None else clean_text(named)[:120]
 
     def therapists_by_location(self) -> dict[str, list[dict[str, str]]]:
         """Active therapists per clinic slug, for the script that narrows the list."""

@@ -121,6 +121,8 @@ class Testimonial(models.Model):
 
     # private: never in a public response
     body_original = models.TextField(blank=True, help_text="The patient's words before redaction.")
+    # The authorization the patient accepted named the condition: only then may it be published.
+    condition_authorized = models.BooleanField(default=False)
     condition_original = models.CharField(max_length=120, blank=True,
                                           help_text="What the patient typed as the condition, before redaction.")
     first_name = models.CharField(max_length=60)
@@ -188,10 +190,8 @@ class Testimonial(models.Model):
 
     @property
     def public_condition(self) -> str:
-        """The condition, only if the authorization the patient accepted names it (version 2 on)."""
-        from .consent import CONDITION_NAMED_FROM_VERSION
-
-        return self.condition if self.consent_version >= CONDITION_NAMED_FROM_VERSION else ""
+        """The condition, only if the authorization the patient accepted names it."""
+        return self.condition if self.condition_authorized else ""
 
     @property
     def is_redacted(self) -> bool:

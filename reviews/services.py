@@ -10,7 +10,7 @@ from django.utils.crypto import salted_hmac
 
 from moderation.queue import analysis_enqueue, confirmation_enqueue
 
-from .consent import CURRENT_VERSION, consent_expiry, consent_text
+from .consent import CONDITION_NAMED_FROM_VERSION, CURRENT_VERSION, consent_expiry, consent_text
 from .feed_cache import feed_cache_bump
 from .models import Authorization, Location, Testimonial, Therapist
 
@@ -48,14 +48,18 @@ def testimonial_submit(
     source: str = Testimonial.Source.FORM,
     consented_at: datetime | None = None,
     consent_text_given: str | None = None,
+    condition_named: str | None = None,
     enqueue: bool = True,
 ) -> tuple[Testimonial, bool]:
     """Store a validated submission as pending and enqueue its analysis after commit; (row, created).
 
     Imports pass the authorization on file (`consented_at`, `consent_text_given`); the form's patients
-    accept the current text now and get a confirmation email."""
+    accept the current text now and get a confirmation email. `condition_named` is the condition the
+    text on the patient's screen named (the form's script keeps it in step with what they type); the
+    stored text is that one, and the condition is publishable only if it is the one stored."""
     now = timezone.now()
     consented_at = consented_at or now
+    named = condition if condition_named is None else condition_named
     key = submission_key(email=email, body=body)
     existing = Testimonial.objects.filter(submission_key=key).first()
     if existing is not None:
@@ -71,7 +75,8 @@ def testimonial_submit(
         email=email,
         display_as=display_as,
         consent_text=consent_text_given or consent_text(version=consent_version, given_at=now, language=language,
-                                                        condition=condition),
+                                                        condition=named),
+        condition_authorized=bool(condition) and named == condition and consent_version >= CONDITION_NAMED_FROM_VERSION,
         consent_version=consent_version,
         consented_at=consented_at,
         consent_expires_at=consent_expiry(given_at=consented_at),

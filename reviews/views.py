@@ -60,7 +60,7 @@ def testimonial_new(request: HttpRequest) -> HttpResponse:
         location=data["location"], therapist=data["therapist"], rating=data["rating"], body=data["body"],
         condition=data["condition"], first_name=data["first_name"], last_name=data["last_name"],
         email=data["email"], display_as=data["display_as"], consent_version=CURRENT_VERSION,
-        language=(get_language() or "en")[:2], ip=ip,
+        language=(get_language() or "en")[:2], ip=ip, condition_named=form.condition_named,
     )
     if form.honeypot_filled:
         testimonial = testimonial_quarantine(note="The hidden honeypot field was filled in: rejected on arrival.",
