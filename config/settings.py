@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -98,6 +99,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "corsheaders",
+    "axes",
     "reviews",
     "moderation",
 ]
@@ -115,6 +117,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "config.middleware.ContentSecurityPolicyMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a locked-out login into the lock-out page
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -175,6 +178,22 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Admin logins are throttled by django-axes: its backend refuses a locked-out username + address before
+# the password is checked; `manage.py axes_reset` (or axes_reset_username NAME) lifts a lock at once.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_MINUTES = env_int("AXES_COOLOFF_MINUTES", 30)
+if AXES_FAILURE_LIMIT < 1 or AXES_COOLOFF_MINUTES < 1:
+    raise ImproperlyConfigured("AXES_FAILURE_LIMIT and AXES_COOLOFF_MINUTES must be at least 1")
+AXES_COOLOFF_TIME = timedelta(minutes=AXES_COOLOFF_MINUTES)
+# One account from one address: a colleague's typos elsewhere, or an attacker guessing at a known
+# username from another network, do not lock anyone else out.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True  # a successful login clears the failures that came before it
+AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+# The same address the form's rate limits see (TRUSTED_PROXY_COUNT entries of X-Forwarded-For).
+AXES_CLIENT_IP_CALLABLE = "reviews.ratelimit.client_ip"
 
 # ---------------------------------------------------------------------------- i18n
 LANGUAGE_CODE = "en"
