@@ -382,6 +382,8 @@ BENCH_CEILING = env_bool("BENCH_CEILING", False)
 # (empty: no CDN), and a bearer token for it.
 CDN_PURGE_URL = os.environ.get("CDN_PURGE_URL", "")
 CDN_PURGE_TOKEN = os.environ.get("CDN_PURGE_TOKEN", "")
+# Seconds the moderation dashboard's figures are kept per clinic scope (0: computed on every view).
+DASHBOARD_CACHE_SECONDS = env_int("DASHBOARD_CACHE_SECONDS", 60)
 # Years the patient's authorization stays valid (printed in the consent text).
 CONSENT_VALID_YEARS = env_int("CONSENT_VALID_YEARS", 3)
 # Days before expiry that the patient is emailed a link to renew the authorization.
