@@ -52,14 +52,14 @@ def bar_chart(*, title: str, labels: Sequence[str], values: Sequence[float | Non
 def column_chart(*, title: str, categories: Sequence[str], series: Sequence[tuple[str, Sequence[int]]]) -> SafeString:
     """Grouped vertical columns: one group a category (a week), one column a series, with a legend."""
     left, bottom, plot_height, legend = 34, 34, 150, 22
-    group = max(12 * len(series) + 8, 40)
+    group = max(7 * len(series) + 6, 30)
     width = left + group * len(categories) + 10
     top = max([v for _, values in series for v in values] + [1])
     parts = [format_html('<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="#999"/>', left, legend + plot_height,
                          width - 6, legend + plot_height),
              _text(left - 4, legend + 8, f"{top:g}", anchor="end"), _text(left - 4, legend + plot_height, "0", anchor="end")]
     for s, (name, _) in enumerate(series):
-        x = left + s * 110
+        x = left + s * 92
         parts.append(format_html('<rect x="{}" y="4" width="10" height="10" fill="{}"/>', x, PALETTE[s % len(PALETTE)]))
         parts.append(_text(x + 14, 13, name))
     column = (group - 8) / max(len(series), 1)
@@ -70,7 +70,9 @@ def column_chart(*, title: str, categories: Sequence[str], series: Sequence[tupl
             parts.append(format_html('<rect x="{}" y="{}" width="{}" height="{}" fill="{}"/>', f"{x0 + s * column:.1f}",
                                      f"{legend + plot_height - h:.1f}", f"{column - 1:.1f}", f"{h:.1f}",
                                      PALETTE[s % len(PALETTE)]))
-        parts.append(_text(x0 + (group - 8) / 2, legend + plot_height + 14, category, anchor="middle"))
+        if group >= 44 or c % 2 == (len(categories) - 1) % 2:
+            # narrow groups: every other label, the last one included, so labels never overlap
+            parts.append(_text(x0 + (group - 8) / 2, legend + plot_height + 14, category, anchor="middle"))
     desc = "; ".join(f"{category}: " + ", ".join(f"{name} {values[c]}" for name, values in series)
                      for c, category in enumerate(categories))
     return _frame(title=title, desc=desc or "No data.", width=width, height=legend + plot_height + bottom,

@@ -158,7 +158,7 @@ def dashboard_compute(*, user) -> Figures:
         for r in events.filter(created_at__gte=_start_of(weeks[0]), to_status__in=[S.APPROVED, S.REJECTED])
         .annotate(week=TruncWeek("created_at")).values("week", "to_status").annotate(n=Count("id")).order_by()}
     weekly = Table("weekly", f"Per week (last {WEEKS} weeks)",
-                   ["week of", "received", "approved", "rejected", "still waiting (of that week's)"],
+                   ["week of", "received", "approved", "rejected", "of those, waiting"],
                    [[week.isoformat(), arrivals.get(week, {}).get("n", 0), decided.get((week, S.APPROVED), 0),
                      decided.get((week, S.REJECTED), 0), arrivals.get(week, {}).get("waiting", 0)] for week in weeks])
 
@@ -166,11 +166,12 @@ def dashboard_compute(*, user) -> Figures:
                     .annotate(n=Count("id"), oldest=Min("created_at")).order_by()}
     waiting = Table("waiting", "Waiting now", ["status", "testimonials", "oldest since"],
                     [[S(status).label, waiting_rows.get(status, {}).get("n", 0),
-                      timezone.localtime(waiting_rows[status]["oldest"]).isoformat(timespec="minutes")
+                      f'{timezone.localtime(waiting_rows[status]["oldest"]):%Y-%m-%d %H:%M}'
                       if status in waiting_rows else ""] for status in WAITING])
     first = (received.filter(status__in=WAITING).order_by("created_at", "id")
              .values("id", "status", "created_at", "location__name").first())
-    oldest = OldestWaiting(first["id"], first["status"], first["created_at"], first["location__name"]) if first else None
+    oldest = (OldestWaiting(first["id"], S(first["status"]).label.lower(), first["created_at"], first["location__name"])
+              if first else None)
 
     # Average rating and sentiment per month, per clinic and per therapist (two queries).
     since = received.filter(created_at__gte=_start_of(months[0])).annotate(month=TruncMonth("created_at"))
