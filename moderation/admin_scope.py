@@ -12,6 +12,8 @@ from django.http import Http404, HttpRequest
 from reviews.models import Therapist
 
 from . import scope
+from .admin_filters import FlagFilter
+from .models import Flag
 
 
 def location_ids_lookup(path: str) -> str:
@@ -37,9 +39,22 @@ class ScopedTherapistFilter(admin.RelatedFieldListFilter):
         return [(t.pk, str(t)) for t in therapists]
 
 
-# list_filter entries (by field name) given a scoped filter, whatever else a ModelAdmin lists.
+class ScopedFlagFilter(FlagFilter):
+    """The flag filter offers only codes found on the user's clinics' testimonials."""
+
+    def lookups(self, request, model_admin):
+        choices = list(super().lookups(request, model_admin))
+        ids = scope.clinic_ids(request.user)
+        if ids is None:
+            return choices
+        present = set(Flag.objects.filter(testimonial__location_id__in=ids).values_list("code", flat=True).distinct())
+        return [(value, label) for value, label in choices if value == "none" or value in present]
+
+
+# list_filter entries (a field name or a filter class) given a scoped filter, whatever else a ModelAdmin lists.
 SCOPED_FILTERS = {"location": ScopedLocationFilter, "locations": ScopedLocationFilter,
                   "therapist": ScopedTherapistFilter}
+SCOPED_FILTER_CLASSES = {FlagFilter: ScopedFlagFilter}
 
 
 class SuperuserDeleteOnly:
@@ -68,8 +83,12 @@ class ClinicScopedAdmin(SuperuserDeleteOnly):
         return queryset.distinct() if self.scope_distinct else queryset
 
     def get_list_filter(self, request: HttpRequest):
-        return [(entry, SCOPED_FILTERS[entry]) if isinstance(entry, str) and entry in SCOPED_FILTERS else entry
-                for entry in super().get_list_filter(request)]
+        def scoped(entry):
+            if isinstance(entry, str) and entry in SCOPED_FILTERS:
+                return entry, SCOPED_FILTERS[entry]
+            return SCOPED_FILTER_CLASSES.get(entry, entry) if isinstance(entry, type) else entry
+
+        return [scoped(entry) for entry in super().get_list_filter(request)]
 
     def _in_scope_or_404(self, request: HttpRequest, object_id: str | None) -> None:
         # Django's admin answers a missing object with a redirect and "doesn't exist": here an object of

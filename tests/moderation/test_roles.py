@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 
 from moderation import services
-from moderation.models import ClinicAssignment, TransitionEvent
+from moderation.models import ClinicAssignment, Flag, TransitionEvent
 from reviews.models import Testimonial
 from tests.factories import LocationFactory, TestimonialFactory, TherapistFactory
 
@@ -50,7 +50,10 @@ def test_a_manager_lists_only_their_clinics_and_the_filters_offer_only_them(clie
     manager_client = client
     in_review(location=woodbridge, body="Woodbridge words about my shoulder.")
     in_review(location=edison, body="Edison words about my hip.")
+    Flag.objects.create(testimonial=Testimonial.objects.get(location=edison), code="profanity", severity="high",
+                        message="Profanity")
     page = manager_client.get(CHANGELIST).content.decode()
+    assert "flag=profanity" not in page  # a code found only in another clinic is not offered
     assert "Woodbridge words" in page and "Edison words" not in page
     assert f"location__id__exact={avenel.pk}" in page and f"location__id__exact={edison.pk}" not in page
     assert "Brianna Kowalski" in page and "Maria Lopez" not in page  # the therapist filter
