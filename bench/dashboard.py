@@ -83,6 +83,7 @@ def timed(function, repeat: int = 3) -> tuple[float, int]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--queries", action="store_true", help="print each query of the figures with its time")
     args = parser.parse_args()
     setup_test_environment()
     settings.STORAGES = {**settings.STORAGES,
@@ -107,6 +108,11 @@ def main() -> None:
             user = User.objects.get(pk=user.pk)
             seconds, queries = timed(lambda: dashboard_compute(user=user))
             print(f"figures, {label}: {seconds * 1000:.0f} ms, {queries} queries")
+            if args.queries:
+                with CaptureQueriesContext(connection) as captured:
+                    dashboard_compute(user=user)
+                for query in sorted(captured.captured_queries, key=lambda q: -float(q["time"]))[:8]:
+                    print(f"  {float(query['time']) * 1000:6.0f} ms  {query['sql'][:300]}")
         from django.core.cache import cache
 
         cache.clear()

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Avg, Count, Min, Q, QuerySet
+from django.db.models import Count, Min, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth, TruncWeek
 from django.utils import timezone
 
@@ -91,6 +91,13 @@ def received_for(user) -> QuerySet[Testimonial]:
     return scope.testimonials_for(user).exclude(source=Testimonial.Source.HONEYPOT)
 
 
+def _in_scope(queryset: QuerySet, user, prefix: str) -> QuerySet:
+    """Rows of a model that points at a testimonial, narrowed like `received_for` (a join, not a subquery)."""
+    queryset = queryset.exclude(**{f"{prefix}source": Testimonial.Source.HONEYPOT})
+    ids = scope.clinic_ids(user)
+    return queryset if ids is None else queryset.filter(**{f"{prefix}location_id__in": ids})
+
+
 def scope_cache_key(user) -> str:
     ids = scope.clinic_ids(user)
     label = "all" if ids is None else ",".join(str(i) for i in sorted(ids))
@@ -146,7 +153,7 @@ def dashboard_compute(*, user) -> Figures:
     now = timezone.localtime()
     weeks, months = _week_starts(now.date()), _month_starts(now.date())
     received = received_for(user)
-    events = TransitionEvent.objects.filter(testimonial__in=received.values("pk"))
+    events = _in_scope(TransitionEvent.objects.all(), user, "testimonial__")
 
     # Received per week, and how many of each week's arrivals still wait (one query).
     arrivals = {_date(r["week"]): r for r in received.filter(created_at__gte=_start_of(weeks[0]))
@@ -173,38 +180,51 @@ def dashboard_compute(*, user) -> Figures:
     oldest = (OldestWaiting(first["id"], S(first["status"]).label.lower(), first["created_at"], first["location__name"])
               if first else None)
 
-    # Average rating and sentiment per month, per clinic and per therapist (two queries).
-    since = received.filter(created_at__gte=_start_of(months[0])).annotate(month=TruncMonth("created_at"))
+    # Average rating and sentiment per month, per clinic, per therapist and overall: one query grouped by
+    # clinic × therapist × month (a few hundred rows at most), whose sums are combined here.
+    cells = list(received.filter(created_at__gte=_start_of(months[0])).annotate(month=TruncMonth("created_at"))
+                 .values("location__name", "therapist__first_name", "therapist__last_name", "month")
+                 .annotate(n=Count("id"), rating_sum=Sum("rating"), analysed=Count("analysis"),
+                           sentiment_sum=Sum("analysis__compound")).order_by())
     month_index = {month: i for i, month in enumerate(months)}
 
-    def trends(fields: list[str], name_of) -> tuple[list[Trend], list[list]]:
-        grouped: dict[tuple, dict] = {}
-        long_rows = []
-        for r in (since.values(*fields, "month").annotate(n=Count("id"), rating=Avg("rating"),
-                                                          sentiment=Avg("analysis__compound")).order_by()):
-            name = name_of(r)
-            entry = grouped.setdefault(name, {"n": 0, "ratings": [None] * MONTHS, "sentiments": [None] * MONTHS})
-            i = month_index.get(_date(r["month"]))
+    def therapist_name(cell: dict) -> str:
+        return " ".join(filter(None, [cell["therapist__first_name"], cell["therapist__last_name"]])) or "(not named)"
+
+    def combine(name_of) -> dict[str, list[list[float]]]:
+        """name → per month [n, rating sum, analysed, sentiment sum]."""
+        sums: dict[str, list[list[float]]] = {}
+        for cell in cells:
+            i = month_index.get(_date(cell["month"]))
             if i is None:
                 continue
-            entry["n"] += r["n"]
-            entry["ratings"][i], entry["sentiments"][i] = _round(r["rating"]), _round(r["sentiment"])
-            long_rows.append([name, months[i].strftime("%Y-%m"), r["n"], _round(r["rating"]), _round(r["sentiment"])])
-        result = [Trend(name, e["n"], e["ratings"], e["sentiments"]) for name, e in sorted(grouped.items())]
-        return result, sorted(long_rows)
+            month = sums.setdefault(name_of(cell), [[0, 0, 0, 0.0] for _ in months])[i]
+            for k, value in enumerate((cell["n"], cell["rating_sum"], cell["analysed"], cell["sentiment_sum"])):
+                month[k] += value or 0
+        return sums
 
-    clinics, clinic_rows = trends(["location__name"], lambda r: r["location__name"])
-    therapists, therapist_rows = trends(
-        ["therapist__first_name", "therapist__last_name"],
-        lambda r: " ".join(filter(None, [r["therapist__first_name"], r["therapist__last_name"]])) or "(not named)")
+    def averages(month: list[float]) -> tuple[float | None, float | None]:
+        n, rating_sum, analysed, sentiment_sum = month
+        return (_round(rating_sum / n) if n else None), (_round(sentiment_sum / analysed) if analysed else None)
+
+    def trends(name_of) -> tuple[list[Trend], list[list]]:
+        result, long_rows = [], []
+        for name, per_month in sorted(combine(name_of).items()):
+            pairs = [averages(month) for month in per_month]
+            result.append(Trend(name, int(sum(month[0] for month in per_month)), [p[0] for p in pairs],
+                                [p[1] for p in pairs]))
+            long_rows += [[name, months[i].strftime("%Y-%m"), int(month[0]), *pairs[i]]
+                          for i, month in enumerate(per_month) if month[0]]
+        return result, long_rows
+
+    clinics, clinic_rows = trends(lambda cell: cell["location__name"])
+    therapists, therapist_rows = trends(therapist_name)
     trend_columns = ["month", "received", "average rating", "average sentiment (VADER compound)"]
-    overall = {_date(r["month"]): r for r in since.values("month").annotate(
-        n=Count("id"), rating=Avg("rating"), sentiment=Avg("analysis__compound")).order_by()}
+    overall = combine(lambda cell: "").get("", [[0, 0, 0, 0.0] for _ in months])
     monthly = Table("monthly", f"Every clinic in your scope, per month (last {MONTHS} months)", trend_columns,
-                    [[m.strftime("%Y-%m"), overall.get(m, {}).get("n", 0), _round(overall.get(m, {}).get("rating")),
-                      _round(overall.get(m, {}).get("sentiment"))] for m in months])
+                    [[m.strftime("%Y-%m"), int(overall[i][0]), *averages(overall[i])] for i, m in enumerate(months)])
 
-    flag_rows = (Flag.objects.filter(testimonial__in=received.values("pk")).values("code")
+    flag_rows = (_in_scope(Flag.objects.all(), user, "testimonial__").values("code")
                  .annotate(n=Count("testimonial", distinct=True)).order_by("-n", "code"))
     total = received.count()
     flags = Table("flags", "Flags (all time): testimonials carrying each",
