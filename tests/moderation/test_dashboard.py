@@ -138,3 +138,18 @@ def test_figures_are_cached_per_scope(client, practice, settings):
     client.force_login(other)
     page = client.get(DASHBOARD).content.decode()
     assert "Edison" in page and "Your clinics: Edison." in page and "Maria Lopez" in page
+
+
+def test_the_testimonial_export_walks_every_chunk_with_each_rows_flags(admin_client, practice, monkeypatch):
+    from moderation import dashboard_views
+
+    monkeypatch.setattr(dashboard_views, "EXPORT_CHUNK", 2)
+    extra = [TestimonialFactory(location=practice["edison"]).pk for _ in range(3)]
+    rows = read_csv(admin_client.get(DASHBOARD + "testimonials.csv"))
+    header, body = rows[0], rows[1:]
+    assert [int(row[0]) for row in body] == sorted(Testimonial.objects.values_list("pk", flat=True))
+    assert set(extra) <= {int(row[0]) for row in body}
+    by_name = {row[header.index("last name")]: row for row in body}
+    assert "pii_phone" in by_name["Edisonperson"][header.index("flags")].split()
+    assert by_name["Edisonperson"][header.index("display name")] == "Stephanie E."
+    assert by_name["Woodbridgeperson"][header.index("status")] == "approved"
