@@ -139,3 +139,11 @@ def test_a_superuser_assigns_clinics_on_the_users_page(admin_client, clinics):
     response = admin_client.post(f"/admin/auth/user/{manager.pk}/change/", data)
     assert response.status_code == 302, response.content.decode()[:2000]
     assert list(ClinicAssignment.objects.filter(user=manager).values_list("location__slug", flat=True)) == ["edison"]
+
+
+def test_clinic_assignments_have_their_own_admin_list(admin_client, clinics):
+    staff("listed-manager", "Clinic managers", clinics[0])
+    page = admin_client.get("/admin/moderation/clinicassignment/").content.decode()
+    assert "listed-manager" in page and "Woodbridge" in page
+    assert admin_client.get("/admin/moderation/clinicassignment/add/").status_code == 200
+    assert "Clinic managers" in admin_client.get("/admin/auth/user/").content.decode()  # the roles column
