@@ -31,6 +31,7 @@ bench: install
 	$(BIN)/python bench/eval_analysis.py
 	$(BIN)/python bench/analysis_throughput.py
 	DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-bench-only-key-not-for-production} $(BIN)/python bench/api_feed.py
+	DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-bench-only-key-not-for-production} $(BIN)/python bench/dashboard.py
 
 clean:
 	rm -rf $(VENV) var/test staticfiles

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -98,6 +99,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "corsheaders",
+    "axes",
     "reviews",
     "moderation",
 ]
@@ -115,6 +117,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "config.middleware.ContentSecurityPolicyMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a locked-out login into the lock-out page
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -175,6 +178,22 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Admin logins are throttled by django-axes: its backend refuses a locked-out username + address before
+# the password is checked; `manage.py axes_reset` (or axes_reset_username NAME) lifts a lock at once.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_MINUTES = env_int("AXES_COOLOFF_MINUTES", 30)
+if AXES_FAILURE_LIMIT < 1 or AXES_COOLOFF_MINUTES < 1:
+    raise ImproperlyConfigured("AXES_FAILURE_LIMIT and AXES_COOLOFF_MINUTES must be at least 1")
+AXES_COOLOFF_TIME = timedelta(minutes=AXES_COOLOFF_MINUTES)
+# One account from one address: a colleague's typos elsewhere, or an attacker guessing at a known
+# username from another network, do not lock anyone else out.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True  # a successful login clears the failures that came before it
+AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+# The same address the form's rate limits see (TRUSTED_PROXY_COUNT entries of X-Forwarded-For).
+AXES_CLIENT_IP_CALLABLE = "reviews.ratelimit.client_ip"
 
 # ---------------------------------------------------------------------------- i18n
 LANGUAGE_CODE = "en"
@@ -363,6 +382,8 @@ BENCH_CEILING = env_bool("BENCH_CEILING", False)
 # (empty: no CDN), and a bearer token for it.
 CDN_PURGE_URL = os.environ.get("CDN_PURGE_URL", "")
 CDN_PURGE_TOKEN = os.environ.get("CDN_PURGE_TOKEN", "")
+# Seconds the moderation dashboard's figures are kept per clinic scope (0: computed on every view).
+DASHBOARD_CACHE_SECONDS = env_int("DASHBOARD_CACHE_SECONDS", 60)
 # Years the patient's authorization stays valid (printed in the consent text).
 CONSENT_VALID_YEARS = env_int("CONSENT_VALID_YEARS", 3)
 # Days before expiry that the patient is emailed a link to renew the authorization.

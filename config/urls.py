@@ -2,6 +2,7 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
+from moderation.dashboard_views import dashboard_urls
 from moderation.views import testimonial_renew_view, testimonial_withdraw_view
 from reviews.embed import embed_js
 from reviews.feeds import testimonials_atom
@@ -10,6 +11,7 @@ from reviews.views import testimonial_new, testimonial_thanks
 from .health import healthz
 
 urlpatterns = [
+    path("admin/", include(dashboard_urls())),  # the moderation dashboard, an admin page
     path("admin/", admin.site.urls),
     path("api/v1/", include("reviews.api.urls")),
     path("healthz", healthz, name="healthz"),

@@ -12,9 +12,10 @@ from django.utils.safestring import SafeString
 
 from reviews.models import Testimonial
 
-from . import selectors, services
+from . import scope, selectors, services
 from .admin_actions import REJECT_ACTIONS, TAKE_DOWN_ACTIONS, approve_selected, reopen_selected
 from .admin_filters import FlagFilter, SentimentFilter, StatusFilter
+from .admin_scope import ClinicScopedAdmin
 from .models import Flag, RejectionReason, TransitionEvent
 
 S = Testimonial.Status
@@ -48,7 +49,7 @@ class TransitionEventInline(admin.TabularInline):
 
 
 @admin.register(Testimonial)
-class TestimonialAdmin(admin.ModelAdmin):
+class TestimonialAdmin(ClinicScopedAdmin, admin.ModelAdmin):  # roles: the user's clinics only
     list_display = ["id", "excerpt", "status", "rating_stars", "location", "therapist", "sentiment", "flag_codes",
                     "created_at"]
     list_display_links = ["id", "excerpt"]
@@ -91,7 +92,8 @@ class TestimonialAdmin(admin.ModelAdmin):
         if by not in selectors.GROUPINGS:
             by = "rating"
         context = {**self.admin_site.each_context(request), "opts": self.model._meta, "by": by,
-                   "groupings": list(selectors.GROUPINGS), "rows": selectors.approval_rates(by=by)}
+                   "groupings": list(selectors.GROUPINGS),
+                   "rows": selectors.approval_rates(by=by, queryset=scope.testimonials_for(request.user))}
         return TemplateResponse(request, "admin/reviews/testimonial/report.html", context)
 
     def get_search_results(self, request, queryset, search_term):
@@ -243,7 +245,8 @@ class TestimonialAdmin(admin.ModelAdmin):
 
 
 @admin.register(TransitionEvent)
-class TransitionEventAdmin(admin.ModelAdmin):
+class TransitionEventAdmin(ClinicScopedAdmin, admin.ModelAdmin):
+    scope_path = "testimonial__location"
     list_display = ["created_at", "testimonial", "from_status", "to_status", "actor", "reason"]
     list_filter = ["to_status", "reason"]
     list_select_related = ["testimonial__location", "actor"]
@@ -262,4 +265,4 @@ class TransitionEventAdmin(admin.ModelAdmin):
 admin.site.site_header = "Testimonials moderation"
 admin.site.site_title = "Testimonials"
 admin.site.index_title = "Moderation"
-from . import webhook_admin  # noqa: E402,F401  (registers the webhook delivery log)
+from . import staff_admin, webhook_admin  # noqa: E402,F401  (clinic assignments and roles; the webhook log)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 
 from reviews.models import Testimonial
 
@@ -29,13 +29,15 @@ class ApprovalRow:
         return self.approved / self.decided if self.decided else None
 
 
-def approval_rates(*, by: str) -> list[ApprovalRow]:
-    """Approved vs rejected per star rating, clinic or therapist (withdrawn ones left out)."""
+def approval_rates(*, by: str, queryset: QuerySet[Testimonial] | None = None) -> list[ApprovalRow]:
+    """Approved vs rejected per star rating, clinic or therapist (withdrawn ones and bots' catches left
+    out), over `queryset` (default every testimonial; the admin passes the user's clinics)."""
     if by not in GROUPINGS:
         raise ValueError(f"group by one of {', '.join(GROUPINGS)}")
     fields = GROUPINGS[by]
     rows = (
-        Testimonial.objects.exclude(status=S.WITHDRAWN)
+        (Testimonial.objects.all() if queryset is None else queryset)
+        .exclude(status=S.WITHDRAWN).exclude(source=Testimonial.Source.HONEYPOT)
         .values(*fields)
         .annotate(received=Count("id"), approved=Count("id", filter=Q(status=S.APPROVED)),
                   rejected=Count("id", filter=Q(status=S.REJECTED)))
