@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
+    "rest_framework.authtoken",  # the moderation API's tokens (/admin/api-token/)
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",

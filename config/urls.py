@@ -2,6 +2,7 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
+from moderation.api.token_admin import api_token_view
 from moderation.views import testimonial_renew_view, testimonial_withdraw_view
 from reviews.embed import embed_js
 from reviews.feeds import testimonials_atom
@@ -10,7 +11,9 @@ from reviews.views import testimonial_new, testimonial_thanks
 from .health import healthz
 
 urlpatterns = [
+    path("admin/api-token/", admin.site.admin_view(api_token_view), name="admin-api-token"),
     path("admin/", admin.site.urls),
+    path("api/v1/moderation/", include("moderation.api.urls")),  # staff only, never cached
     path("api/v1/", include("reviews.api.urls")),
     path("healthz", healthz, name="healthz"),
     path("feeds/testimonials.atom", testimonials_atom, name="testimonials-atom"),
