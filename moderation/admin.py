@@ -263,3 +263,4 @@ admin.site.site_header = "Testimonials moderation"
 admin.site.site_title = "Testimonials"
 admin.site.index_title = "Moderation"
 from . import webhook_admin  # noqa: E402,F401  (registers the webhook delivery log)
+from .invitations import admin as invitations_admin  # noqa: E402,F401  (invitation uploads, opt-outs, QR codes)
