@@ -315,7 +315,8 @@ def test_two_moderators_deciding_at_once_make_one_move_and_the_other_gets_a_409(
 
     clinic = LocationFactory(name="Dayton", slug="dayton")
     testimonial = in_review(location=clinic)
-    approver, rejecter = staff("a", "Moderators"), staff("b", "Moderators")
+    # superusers: a transactional test's database was wiped of the roles' groups by the one before
+    approver, rejecter = (User.objects.create_superuser(name, f"{name}@clinic.test", "pw") for name in "ab")
     barrier, answers = threading.Barrier(2), {}
 
     def decide(user: User, verb: str, body: dict) -> None:
