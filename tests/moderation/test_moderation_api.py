@@ -338,3 +338,14 @@ def test_two_moderators_deciding_at_once_make_one_move_and_the_other_gets_a_409(
     loser = next(answer for answer in answers.values() if answer.status_code == 409)
     assert loser.json()["code"] == "stale_status"
     assert TransitionEvent.objects.filter(testimonial=testimonial).exclude(from_status="pending").count() == 1
+
+
+def test_the_admin_lists_who_has_a_token_but_never_a_key(admin_client, world):
+    key = Token.objects.create(user=world["manager"]).key
+    page = admin_client.get("/admin/authtoken/tokenproxy/").content.decode()
+    assert "dayton-manager" in page and key not in page
+
+
+def test_a_manager_opening_the_token_list_lands_on_their_own_page(client, world):
+    client.force_login(world["manager"])
+    assert client.get("/admin/authtoken/tokenproxy/")["Location"] == "/admin/api-token/"
