@@ -319,6 +319,8 @@ SPECTACULAR_SETTINGS = {
     # The marketing-site webhook: `webhooks` is an OpenAPI 3.1 field.
     "OAS_VERSION": "3.1.0",
     "WEBHOOKS": ["moderation.webhook_schema.testimonial_changed"],
+    # The moderation API's status fields and filter share one named enum.
+    "ENUM_NAME_OVERRIDES": {"TestimonialStatusEnum": "reviews.models.Testimonial.Status"},
 }
 
 # ---------------------------------------------------------------------------- CORS

@@ -49,18 +49,21 @@ DECISION = {"type": "object", "properties": {"id": {"type": "integer"}, "status"
                                                               "nullable": True}}}
 
 
+ID = [OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH, description="The testimonial's id.")]
+
+
 def document_viewset(view: type) -> type:
     from .serializers import ApproveSerializer, QueueItemSerializer, RejectSerializer, TestimonialAnalysisSerializer
 
     return extend_schema_view(
         list=extend_schema(tags=[TAG], summary="The moderation queue, oldest first", parameters=FILTERS,
                            responses={200: QueueItemSerializer(many=True), **BAD, **COMMON}),
-        retrieve=extend_schema(tags=[TAG], summary="One testimonial with its analysis",
+        retrieve=extend_schema(tags=[TAG], summary="One testimonial with its analysis", parameters=ID,
                                responses={200: TestimonialAnalysisSerializer, **COMMON, **NOT_FOUND}),
-        approve=extend_schema(tags=[TAG], summary="Approve (publish) from the state you saw",
+        approve=extend_schema(tags=[TAG], summary="Approve (publish) from the state you saw", parameters=ID,
                               request=ApproveSerializer,
                               responses={200: OpenApiResponse(DECISION), **BAD, **COMMON, **NOT_FOUND, **CONFLICT}),
-        reject=extend_schema(tags=[TAG], summary="Reject on a content ground, from the state you saw",
+        reject=extend_schema(tags=[TAG], summary="Reject on a content ground, from the state you saw", parameters=ID,
                              request=RejectSerializer,
                              responses={200: OpenApiResponse(DECISION), **BAD, **COMMON, **NOT_FOUND, **CONFLICT}),
     )(view)
