@@ -205,9 +205,11 @@ def test_an_upload_is_sent_by_a_real_worker_after_the_commit(broker, request, se
     dayton = LocationFactory(name="Dayton", slug="dayton")
     admin = User.objects.create_superuser("boss", "boss@clinic.test", "pw")
     assert dayton and send_invitations_task.name == "moderation.tasks.send_invitations_task"
+    # the upload queues the sending on commit; queued before the worker starts, as kombu's filesystem
+    # transport can read a message file half-written
+    report = upload(csv("A A,a@example.com,dayton,,2026-11-20,en", "B B,b@example.com,dayton,,2026-11-20,es"), admin)
+    assert Invitation.objects.filter(status=S.PENDING).count() == 2
     with running_worker(app):
-        report = upload(csv("A A,a@example.com,dayton,,2026-11-20,en", "B B,b@example.com,dayton,,2026-11-20,es"),
-                        admin)
         assert wait_for(lambda: Invitation.objects.filter(status=S.SENT).count() == 2)
     assert sorted(m.to[0] for m in mail.outbox) == ["a@example.com", "b@example.com"]
     assert report.batch.invitations.filter(sent_at__isnull=False).count() == 2
