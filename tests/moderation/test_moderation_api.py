@@ -349,3 +349,24 @@ def test_the_admin_lists_who_has_a_token_but_never_a_key(admin_client, world):
 def test_a_manager_opening_the_token_list_lands_on_their_own_page(client, world):
     client.force_login(world["manager"])
     assert client.get("/admin/authtoken/tokenproxy/")["Location"] == "/admin/api-token/"
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("broker", ["filesystem_broker", "redis_broker"])
+def test_an_approval_through_the_api_reaches_the_patient_through_a_real_worker(broker, request, client, settings):
+    from django.core import mail
+
+    from tests.conftest import running_worker
+    from tests.moderation.test_worker import wait_for
+
+    settings.SITE_URL = "http://testserver"
+    app = request.getfixturevalue(broker)
+    testimonial = in_review(location=LocationFactory(name="Dayton", slug="dayton"), email="dana@example.com")
+    moderator = User.objects.create_superuser("mod", "mod@clinic.test", "pw")
+    # the approval queues the "published" email on commit (before the worker starts: see test_digest)
+    response = post(client, f"{API}{testimonial.pk}/approve/", moderator, {"expected_status": "in_review"})
+    assert response.status_code == 200
+    with running_worker(app):
+        assert wait_for(lambda: any(m.to == ["dana@example.com"] for m in mail.outbox))
+    notice = next(m for m in mail.outbox if m.to == ["dana@example.com"])
+    assert "is now published" in notice.body and "http://testserver/testimonials/withdraw/" in notice.body
