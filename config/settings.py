@@ -390,10 +390,10 @@ INVITATION_DUPLICATE_DAYS = env_int("INVITATION_DUPLICATE_DAYS", 180)  # the sam
 INVITATION_LINK_DAYS = env_int("INVITATION_LINK_DAYS", 60)  # the prefilled link's name and email expire after
 INVITATION_MAX_ROWS = env_int("INVITATION_MAX_ROWS", 5000)  # rows per uploaded CSV
 # The moderators' digest: hours of the day (TIME_ZONE) it is emailed, comma-separated; empty turns it off.
-MODERATION_DIGEST_HOURS = sorted({int(h) for h in env_list("MODERATION_DIGEST_HOURS", "8") if h.isdigit()})
-if len(MODERATION_DIGEST_HOURS) != len(env_list("MODERATION_DIGEST_HOURS", "8")) or \
-        any(h > 23 for h in MODERATION_DIGEST_HOURS):
+_digest_hours = env_list("MODERATION_DIGEST_HOURS", "8")
+if not all(h.isdigit() and int(h) <= 23 for h in _digest_hours):
     raise ImproperlyConfigured("MODERATION_DIGEST_HOURS must list hours from 0 to 23, e.g. 8 or 8,14")
+MODERATION_DIGEST_HOURS = sorted({int(h) for h in _digest_hours})
 # Days a digest's links to the admin stay valid (login is still required to act).
 MODERATION_DIGEST_LINK_DAYS = env_int("MODERATION_DIGEST_LINK_DAYS", 7)
 if MODERATION_DIGEST_HOURS:
