@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -21,6 +22,7 @@ from .. import scope
 from .models import Invitation, InvitationBatch, InvitationOptOut
 from .opt_out import email_hash
 
+logger = logging.getLogger(__name__)
 MAX_BYTES = 2 * 1024 * 1024
 COLUMNS = ("email", "clinic", "therapist", "discharge_date", "language")
 ALIASES = {"location": "clinic", "clinic_slug": "clinic", "therapist_slug": "therapist", "discharged": "discharge_date",
@@ -200,7 +202,11 @@ def invitation_batch_create(*, content: bytes, filename: str, user: AbstractBase
 
 def invitations_enqueue(*, batch_id: int) -> bool:
     """Nudge the worker; with the broker down, the periodic task sends what is left pending."""
-    from ..queue import enqueue
     from ..tasks import send_invitations_task
 
-    return enqueue(send_invitations_task, batch_id)
+    try:
+        send_invitations_task.apply_async(args=[batch_id], retry=False)  # fail fast, never hold the request
+    except Exception:  # any broker or connection error: the rows are stored, beat sends them
+        logger.warning("could not enqueue the sending of invitation upload %s", batch_id, exc_info=True)
+        return False
+    return True

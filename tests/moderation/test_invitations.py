@@ -260,3 +260,38 @@ def test_the_qr_code_encodes_the_prefilled_form_link(clinics):
         expected, kind="svg", scale=10, border=4, title="Testimonial form – Dayton")
     assert qr_svg(location=clinics["dayton"]) == expected.getvalue()
     assert qr_svg(location=clinics["edison"]) != expected.getvalue()
+
+
+def test_a_clinic_manager_gets_their_clinics_qr_codes_only(clinics, client):
+    manager = User.objects.create_user("m", "m@clinic.test", "pw", is_staff=True)
+    manager.groups.add(Group.objects.get(name="Clinic managers"))
+    ClinicAssignment.objects.create(user=manager, location=clinics["dayton"])
+    client.force_login(manager)
+    index = client.get("/admin/moderation/invitationbatch/qr/").content.decode()
+    assert "dayton.svg" in index and "edison.svg" not in index
+    assert client.get("/admin/moderation/invitationbatch/qr/dayton.svg").status_code == 200
+    assert client.get("/admin/moderation/invitationbatch/qr/edison.svg").status_code == 404
+    assert client.get("/admin/moderation/invitationbatch/qr/edison/maria-lopez.svg").status_code == 404
+
+
+def test_the_upload_list_links_to_the_qr_codes(admin_client, clinics):
+    assert "/admin/moderation/invitationbatch/qr/" in admin_client.get("/admin/moderation/invitationbatch/").content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_upload_with_the_broker_down_is_stored_and_sent_by_the_periodic_task(settings):
+    from django.test.utils import override_settings
+
+    from tests.conftest import celery_broker
+
+    settings.SITE_URL = "http://testserver"
+    LocationFactory(name="Dayton", slug="dayton")
+    admin = User.objects.create_superuser("boss", "boss@clinic.test", "pw")
+    with celery_broker("redis://127.0.0.1:1/0", {"socket_connect_timeout": 0.2}):
+        report = upload(csv("A A,a@example.com,dayton,,2026-11-20,en"), admin)
+    assert report.batch.invitations.get().status == S.PENDING and mail.outbox == []
+    # ten minutes later, the hourly task sends what was left pending
+    Invitation.objects.update(created_at=timezone.now() - timedelta(minutes=11))
+    with override_settings(INVITATION_REMINDER_DAYS=0):
+        invitation_reminders_send()
+    assert report.batch.invitations.get().status == S.SENT and [m.to for m in mail.outbox] == [["a@example.com"]]
