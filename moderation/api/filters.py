@@ -2,6 +2,7 @@
 language, date) and its search. An unknown value is a 400 naming the parameter, never an empty page."""
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, time
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -13,6 +14,7 @@ from reviews.models import Location, Testimonial, Therapist
 from ..models import Flag
 
 S = Testimonial.Status
+_SLUG = re.compile(r"[-a-zA-Z0-9_]{1,80}")
 SENTIMENTS = ("positive", "neutral", "negative")
 PARAMETERS = ("status", "location", "therapist", "flag", "sentiment", "language", "received_after",
               "received_before", "search")
@@ -26,7 +28,7 @@ def _day(name: str, raw: str) -> date:
 
 
 def _slug(name: str, raw: str, model: type[Location] | type[Therapist]) -> int:
-    found = model.objects.filter(slug=raw).values_list("pk", flat=True).first()
+    found = model.objects.filter(slug=raw).values_list("pk", flat=True).first() if _SLUG.fullmatch(raw) else None
     if found is None:
         raise ValidationError({name: [f"There is no {name} with the slug {raw!r}."]})
     return found
@@ -35,7 +37,8 @@ def _slug(name: str, raw: str, model: type[Location] | type[Therapist]) -> int:
 def queue_filter(queryset: QuerySet[Testimonial], params: dict[str, str]) -> QuerySet[Testimonial]:
     """`queryset` narrowed by the query parameters; `status` defaults to in_review (the work to do),
     `all` lifts it. Search looks across every status, as the admin's does."""
-    get = {name: (params.get(name) or "").strip() for name in PARAMETERS}
+    # PostgreSQL refuses NUL bytes in text with an error; nobody types one on purpose.
+    get = {name: (params.get(name) or "").replace("\x00", "").strip() for name in PARAMETERS}
     status = get["status"] or (S.IN_REVIEW if not get["search"] else "all")
     if status != "all":
         if status not in S.values:
@@ -69,7 +72,7 @@ def queue_filter(queryset: QuerySet[Testimonial], params: dict[str, str]) -> Que
         day = _day("received_before", get["received_before"])
         queryset = queryset.filter(created_at__lt=datetime.combine(day, time.min, tzinfo=zone))
     if get["search"]:
-        term = get["search"].replace("\x00", "")[:200]
+        term = get["search"][:200]
         match = (Q(body__icontains=term) | Q(first_name__icontains=term) | Q(last_name__icontains=term)
                  | Q(condition__icontains=term))
         if "@" in term:

@@ -16,7 +16,7 @@ from .. import scope
 from .models import Invitation, InvitationBatch, InvitationOptOut
 from .qr import qr_svg
 from .sending import form_link
-from .upload import COLUMNS, invitation_batch_create
+from .upload import COLUMNS, MAX_BYTES, invitation_batch_create
 
 S = Invitation.Status
 
@@ -85,7 +85,9 @@ class InvitationBatchAdmin(admin.ModelAdmin):
             form = UploadForm(request.POST, request.FILES)
             if form.is_valid():
                 upload = form.cleaned_data["file"]
-                report = invitation_batch_create(content=upload.read(), filename=upload.name, user=request.user)
+                # Never more than the limit in memory: one byte over is enough to say it is too large.
+                report = invitation_batch_create(content=upload.read(MAX_BYTES + 1), filename=upload.name,
+                                                 user=request.user)
                 if report.batch is not None:
                     counts = {s: sum(r.outcome == s for r in report.rows) for s in (S.PENDING, S.DUPLICATE, S.OPTED_OUT)}
                     self.message_user(request, (

@@ -295,3 +295,11 @@ def test_an_upload_with_the_broker_down_is_stored_and_sent_by_the_periodic_task(
     with override_settings(INVITATION_REMINDER_DAYS=0):
         invitation_reminders_send()
     assert report.batch.invitations.get().status == S.SENT and [m.to for m in mail.outbox] == [["a@example.com"]]
+
+
+def test_a_file_over_the_size_limit_is_refused_with_a_message(admin_client, clinics):
+    from moderation.invitations.upload import MAX_BYTES
+
+    big = HEADER.encode() + b"x" * MAX_BYTES
+    page = admin_client.post("/admin/moderation/invitationbatch/add/", {"file": SimpleUploadedFile("big.csv", big)})
+    assert "larger than 2 MB" in page.content.decode() and not InvitationBatch.objects.exists()

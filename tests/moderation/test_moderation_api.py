@@ -370,3 +370,24 @@ def test_an_approval_through_the_api_reaches_the_patient_through_a_real_worker(b
         assert wait_for(lambda: any(m.to == ["dana@example.com"] for m in mail.outbox))
     notice = next(m for m in mail.outbox if m.to == ["dana@example.com"])
     assert "is now published" in notice.body and "http://testserver/testimonials/withdraw/" in notice.body
+
+
+@pytest.mark.parametrize("path", [
+    f"{API}abc/", f"{API}99999999999999999999999/", f"{API}?location=%00x", f"{API}?therapist=da%00yton",
+    f"{API}?location=" + "x" * 300,
+    f"{API}?language=e%00n1", f"{API}?flag=a%00-b", f"{API}?status=x%00",
+])
+def test_odd_input_is_a_4xx_never_a_500(client, world, path):
+    response = client.get(path, **auth(world["moderator"]))
+    assert response.status_code in (400, 404), response.content
+
+
+def test_a_nul_byte_in_a_search_is_dropped(client, world):
+    response = client.get(f"{API}?search=Zimm%00erman", **auth(world["moderator"]))
+    assert [r["id"] for r in response.json()["results"]] == [world["at_dayton"].pk]
+
+
+def test_a_note_with_a_nul_byte_is_a_400(client, world):
+    response = post(client, f"{API}{world['at_edison'].pk}/reject/", world["moderator"],
+                    {"expected_status": "in_review", "reason": "spam", "note": "a\x00b"})
+    assert response.status_code == 400 and "note" in response.json()
