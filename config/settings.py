@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
+    "rest_framework.authtoken",  # the moderation API's tokens (/admin/api-token/)
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -301,7 +302,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "moderation.tasks.remind_expiring_authorizations_task",
         "schedule": 6 * 3600.0,
     },
+    # One reminder per invitation after INVITATION_REMINDER_DAYS; invitations left pending are sent.
+    "remind-invited-patients": {
+        "task": "moderation.tasks.send_invitation_reminders_task",
+        "schedule": 3600.0,
+    },
 }
+
+# Crontab schedules (the moderators' digest) read hours in the practice's time zone.
+CELERY_TIMEZONE = TIME_ZONE
 
 # ---------------------------------------------------------------------------- API
 REST_FRAMEWORK = {
@@ -329,6 +338,8 @@ SPECTACULAR_SETTINGS = {
     # The marketing-site webhook: `webhooks` is an OpenAPI 3.1 field.
     "OAS_VERSION": "3.1.0",
     "WEBHOOKS": ["moderation.webhook_schema.testimonial_changed"],
+    # The moderation API's status fields and filter share one named enum.
+    "ENUM_NAME_OVERRIDES": {"TestimonialStatusEnum": "reviews.models.Testimonial.Status"},
 }
 
 # ---------------------------------------------------------------------------- CORS
@@ -393,6 +404,27 @@ PRIVACY_CONTACT = os.environ.get(
     "PRIVACY_CONTACT",
     "Privacy Officer, Twin Boro Physical Therapy, privacy@" + DEFAULT_FROM_EMAIL.rpartition("@")[2],
 )
+
+# Invitations (issue 8): every discharged patient is asked once, neutrally, with at most one reminder.
+INVITATION_REMINDER_DAYS = env_int("INVITATION_REMINDER_DAYS", 7)  # 0: no reminder
+INVITATION_DUPLICATE_DAYS = env_int("INVITATION_DUPLICATE_DAYS", 180)  # the same address is not asked twice within
+INVITATION_LINK_DAYS = env_int("INVITATION_LINK_DAYS", 60)  # the prefilled link's name and email expire after
+INVITATION_MAX_ROWS = env_int("INVITATION_MAX_ROWS", 5000)  # rows per uploaded CSV
+# The moderators' digest: hours of the day (TIME_ZONE) it is emailed, comma-separated; empty turns it off.
+_digest_hours = env_list("MODERATION_DIGEST_HOURS", "8")
+if not all(h.isdigit() and int(h) <= 23 for h in _digest_hours):
+    raise ImproperlyConfigured("MODERATION_DIGEST_HOURS must list hours from 0 to 23, e.g. 8 or 8,14")
+MODERATION_DIGEST_HOURS = sorted({int(h) for h in _digest_hours})
+# Days a digest's links to the admin stay valid (login is still required to act).
+MODERATION_DIGEST_LINK_DAYS = env_int("MODERATION_DIGEST_LINK_DAYS", 7)
+if MODERATION_DIGEST_HOURS:
+    from celery.schedules import crontab
+
+    CELERY_BEAT_SCHEDULE["moderation-digest"] = {
+        # Moderators and clinic managers hear what waits in their clinics and what was flagged high.
+        "task": "moderation.tasks.send_moderation_digest_task",
+        "schedule": crontab(minute=0, hour=",".join(map(str, MODERATION_DIGEST_HOURS))),
+    }
 
 # ---------------------------------------------------------------------------- logging
 LOGGING = {

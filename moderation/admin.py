@@ -266,3 +266,7 @@ admin.site.site_header = "Testimonials moderation"
 admin.site.site_title = "Testimonials"
 admin.site.index_title = "Moderation"
 from . import staff_admin, webhook_admin  # noqa: E402,F401  (clinic assignments and roles; the webhook log)
+from .invitations import admin as invitations_admin  # noqa: E402,F401  (invitation uploads, opt-outs, QR codes)
+from .api.token_admin import token_admin_replace  # noqa: E402
+
+token_admin_replace()  # the moderation API's tokens: who has one, never the keys

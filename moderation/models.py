@@ -165,3 +165,7 @@ class ClinicAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.location}"
+
+
+# Invitations live in their own package; imported here so Django registers their models with this app.
+from .invitations.models import Invitation, InvitationBatch, InvitationOptOut  # noqa: E402,F401

@@ -128,3 +128,27 @@ def expire_authorizations_task() -> int:
     from .authorization import authorizations_expire
 
     return authorizations_expire()
+
+
+@shared_task(autoretry_for=TRANSIENT, retry_backoff=True, max_retries=5)
+def send_invitations_task(batch_id: int) -> int:
+    """Send every invitation of one upload that is still waiting (each once)."""
+    from .invitations.sending import invitation_batch_send
+
+    return invitation_batch_send(batch_id=batch_id)
+
+
+@shared_task(autoretry_for=TRANSIENT, retry_backoff=True, max_retries=5)
+def send_invitation_reminders_task() -> int:
+    """The single reminder after INVITATION_REMINDER_DAYS; also sends invitations left pending."""
+    from .invitations.sending import invitation_reminders_send
+
+    return invitation_reminders_send()
+
+
+@shared_task(autoretry_for=TRANSIENT, retry_backoff=True, max_retries=5)
+def send_moderation_digest_task() -> int:
+    """Email each moderator and clinic manager what waits in their clinics; returns how many were sent."""
+    from .digest import digest_send_all
+
+    return digest_send_all()

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from moderation.intake import testimonial_quarantine
+from moderation.invitations.prefill import invitation_prefill
 
 from .consent import CURRENT_VERSION, PRACTICE_NAME, consent_text
 from .forms import BODY_MAX, TestimonialForm, form_token_issue
@@ -31,7 +32,8 @@ def testimonial_new(request: HttpRequest) -> HttpResponse:
     Nothing a person typed is thrown away: every refusal re-renders the form with the input kept. Bots
     are kept out of the moderators' queue: a honeypot post is stored already rejected as spam."""
     if request.method != "POST":
-        initial = {"location": request.GET.get("location", ""), "therapist": request.GET.get("therapist", "")}
+        initial = {"location": request.GET.get("location", ""), "therapist": request.GET.get("therapist", ""),
+                   **invitation_prefill(request.GET.get("invite", ""))}
         return _render_form(request, TestimonialForm(initial=initial), token=form_token_issue())
 
     form = TestimonialForm(request.POST)

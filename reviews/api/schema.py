@@ -110,7 +110,12 @@ CORS headers.
 `{"event": "testimonial.published" | "testimonial.unpublished" | "testimonial.updated", "testimonial_id": 123}`
 to the marketing site on each change, signed per the Standard Webhooks specification (`webhook-id`,
 `webhook-timestamp`, `webhook-signature` headers; verify with the `standardwebhooks` library and
-`MARKETING_WEBHOOK_SECRET`). The body names the testimonial only: read it from this API."""
+`MARKETING_WEBHOOK_SECRET`). The body names the testimonial only: read it from this API.
+
+**Moderation (staff only).** The endpoints tagged `moderation` (`/api/v1/moderation/…`) are not public:
+they need a staff token (`Authorization: Token …`, from `/admin/api-token/`) or the admin's session, see
+only the caller's clinics, are never cached (`Cache-Control: no-store`) and have no CORS. Decisions carry
+`expected_status`, the state the caller saw; if it changed meanwhile the answer is `409` and nothing is done."""
 
 
 def describe_public_api(result: dict, generator, request, public) -> dict:

@@ -167,9 +167,12 @@ def test_no_private_field_can_appear_in_any_api_response(client, dayton, bri, dj
     for page in pages:
         assert page.status_code == 200
         text = page.content.decode()
+        schema = "schema" in page.request["PATH_INFO"]
         for value in PRIVATE_VALUES:
-            assert value not in text
-        if "schema" not in page.request["PATH_INFO"]:
+            # the schema documents the staff's moderation API too, whose status filter names the states
+            if not (schema and value == "in_review"):
+                assert value not in text
+        if not schema:
             for key in ('"email"', '"last_name"', '"status"', '"origin_hash"', '"sentiment"', '"flags"',
                         '"body_original"', '"consent_text"'):
                 assert key not in text
