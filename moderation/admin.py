@@ -49,8 +49,6 @@ class TestimonialAdmin(admin.ModelAdmin):
     list_filter = [StatusFilter, FlagFilter, SentimentFilter, RatingFilter, LanguageFilter, ReceivedFilter,
                    "location", "therapist", "source"]
     search_fields = ["body"]  # shows the search box; get_search_results decides what a term matches
-    search_help_text = ("Searches every status: words of the text, a name as shown (“Stephanie M.”), a surname, "
-                        "a number (#42), or an email address (exact match).")
     list_select_related = ["location", "therapist", "analysis"]
     list_per_page = 50
     ordering = ["created_at", "id"]
@@ -237,7 +235,7 @@ class TestimonialAdmin(admin.ModelAdmin):
 
     @admin.display(description="clinic / therapist", ordering="location__name")
     def clinic_and_therapist(self, obj: Testimonial) -> SafeString:
-        therapist = obj.therapist.name if obj.therapist else "therapist not named"
+        therapist = f"{obj.therapist.first_name} {obj.therapist.last_name[:1]}." if obj.therapist else "—"
         return format_html('{}<br><span class="quiet">{}</span>', obj.location.name, therapist)
 
     @admin.display(description="sentiment", ordering="analysis__compound")
