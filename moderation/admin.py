@@ -78,8 +78,7 @@ class TestimonialAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Testimonial]:
         # Every screen of this admin (queue, change page, actions, next-in-queue) reads through here.
-        return super().get_queryset(request).prefetch_related(
-            Prefetch("flags", queryset=Flag.objects.order_by("code")), "tags")
+        return super().get_queryset(request).prefetch_related(Prefetch("flags", queryset=Flag.objects.order_by("code")))
 
     def get_urls(self):
         report = path("report/", self.admin_site.admin_view(self.report_view), name="reviews_testimonial_report")

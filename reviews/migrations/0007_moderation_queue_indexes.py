@@ -52,5 +52,9 @@ class Migration(migrations.Migration):
             model_name='testimonial',
             index=models.Index(django.db.models.functions.text.Upper('email'), name='testimonial_email_upper_idx'),
         ),
+        migrations.AddIndex(
+            model_name='testimonial',
+            index=models.Index(fields=['language', 'status', 'created_at'], name='testimonial_language_idx'),
+        ),
         migrations.RunPython(create_trigram_indexes, drop_trigram_indexes),
     ]
