@@ -204,7 +204,8 @@ def main() -> None:
             from moderation.search import testimonial_search
 
             for term in ("Zimmerman", "vertigo", f"p{args.rows // 2}@example.com"):
-                queryset = testimonial_search(queryset=Testimonial.objects.all(), term=term).order_by("created_at", "id")
+                queryset = testimonial_search(queryset=Testimonial.objects.all(), term=term)
+                queryset = queryset.order_by("created_at", "id")
                 print(f"\n-- search {term!r}:\n" + queryset[:50].explain())
     finally:
         from django.db import connections

@@ -13,9 +13,9 @@ from django.utils.safestring import SafeString
 
 from reviews.models import Testimonial
 
+from . import admin_display as display
 from . import selectors, services
 from .admin_actions import REJECT_ACTIONS, TAKE_DOWN_ACTIONS, approve_selected, reopen_selected
-from . import admin_display as display
 from .admin_filters import FlagFilter, LanguageFilter, RatingFilter, ReceivedFilter, SentimentFilter, StatusFilter
 from .admin_paginator import EstimatedCountPaginator
 from .models import Flag, RejectionReason, TransitionEvent
@@ -125,7 +125,8 @@ class TestimonialAdmin(admin.ModelAdmin):
     def queue_neighbour(self, request: HttpRequest, obj: Testimonial, *, step: int) -> Testimonial | None:
         """The next (step=1) or previous (step=-1) testimonial waiting in review, in the queue's order
         (oldest first); past the end it wraps round, so "next" finds what is left."""
-        queue = self.get_queryset(request).filter(status=S.IN_REVIEW).exclude(pk=obj.pk)
+        queue = (self.get_queryset(request).prefetch_related(None).only("pk")
+                 .filter(status=S.IN_REVIEW).exclude(pk=obj.pk))
         later = Q(created_at__gt=obj.created_at) | Q(created_at=obj.created_at, id__gt=obj.pk)
         if step > 0:
             ordered = queue.order_by("created_at", "id")
