@@ -3,33 +3,26 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import admin, messages
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
 from reviews.models import Testimonial
 
+from . import admin_display as display
 from . import scope, selectors, services
 from .admin_actions import REJECT_ACTIONS, TAKE_DOWN_ACTIONS, approve_selected, reopen_selected
-from .admin_filters import FlagFilter, SentimentFilter, StatusFilter
+from .admin_filters import FlagFilter, LanguageFilter, RatingFilter, ReceivedFilter, SentimentFilter, StatusFilter
+from .admin_paginator import EstimatedCountPaginator
 from .admin_scope import ClinicScopedAdmin
 from .models import Flag, RejectionReason, TransitionEvent
+from .search import testimonial_search
 
 S = Testimonial.Status
-
-
-class FlagInline(admin.TabularInline):
-    model = Flag
-    fields = ["code", "severity", "message", "start", "end"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
 
 
 class TransitionEventInline(admin.TabularInline):
@@ -50,37 +43,43 @@ class TransitionEventInline(admin.TabularInline):
 
 @admin.register(Testimonial)
 class TestimonialAdmin(ClinicScopedAdmin, admin.ModelAdmin):  # roles: the user's clinics only
-    list_display = ["id", "excerpt", "status", "rating_stars", "location", "therapist", "sentiment", "flag_codes",
-                    "created_at"]
-    list_display_links = ["id", "excerpt"]
-    list_filter = [StatusFilter, FlagFilter, SentimentFilter, "rating", "location", "therapist", "source"]
-    search_fields = ["body", "first_name", "last_name", "email", "condition"]
+    # The queue: compact columns that fit ten rows and more on a 1366×768 laptop, oldest waiting first.
+    list_display = ["excerpt", "status_badge", "rating_stars", "clinic_and_therapist", "sentiment", "flag_codes",
+                    "age"]
+    list_display_links = ["excerpt"]
+    list_filter = [StatusFilter, FlagFilter, SentimentFilter, RatingFilter, LanguageFilter, ReceivedFilter,
+                   "location", "therapist", "source"]
+    search_fields = ["body"]  # shows the search box; get_search_results decides what a term matches
     list_select_related = ["location", "therapist", "analysis"]
     list_per_page = 50
-    date_hierarchy = "created_at"
-    readonly_fields = ["status", "highlighted_body", "display_name", "rating", "location", "therapist", "tag_list",
-                       "analysis_summary", "outcome_claims", "first_name", "last_name", "email", "display_as",
-                       "consent_version", "consented_at", "consent_expires_at", "consent_text", "body_original",
-                       "condition_original",
-                       "published_at", "created_at", "updated_at", "language", "source"]
+    ordering = ["created_at", "id"]
+    # No full COUNT(*) of the table on every page, and counts beyond a few thousand rows are estimated.
+    show_full_result_count = False
+    paginator = EstimatedCountPaginator
+    show_facets = admin.ShowFacets.NEVER
+    readonly_fields = ["status", "display_name", "rating", "location", "therapist", "tag_list", "first_name",
+                       "last_name", "email", "display_as", "consent_version", "consented_at", "consent_expires_at",
+                       "consent_text", "body_original", "condition_original", "published_at", "created_at",
+                       "updated_at", "language", "source"]
+    # Below the decision panel (change_form.html): the redaction editor, then everything else.
     fieldsets = [
-        (None, {"fields": ["status", "highlighted_body", "rating", "location", "therapist", "condition", "tag_list"]}),
-        ("Analysis", {"fields": ["analysis_summary", "outcome_claims", "language"]}),
-        ("Redaction", {"fields": ["body", "body_original", "condition_original"],
+        ("Redaction", {"fields": ["body", "condition", "body_original", "condition_original"],
                        "description": "Edit the public text to remove personal data; the original is kept, private."}),
+        ("Testimonial", {"fields": ["status", "rating", "location", "therapist", "tag_list", "language", "source"]}),
         ("Author (private)", {"fields": ["display_name", "display_as", "first_name", "last_name", "email"]}),
         ("Authorization", {"fields": ["consent_version", "consented_at", "consent_expires_at", "consent_text"]}),
-        ("Dates", {"fields": ["source", "created_at", "updated_at", "published_at"]}),
+        ("Dates", {"fields": ["created_at", "updated_at", "published_at"]}),
     ]
-    inlines = [FlagInline, TransitionEventInline]
+    inlines = [TransitionEventInline]
     actions = [approve_selected, *REJECT_ACTIONS, *TAKE_DOWN_ACTIONS, reopen_selected]
 
     class Media:
         css = {"all": ["moderation/admin.css"]}
+        js = ["moderation/keyboard.js"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Testimonial]:
-        return super().get_queryset(request).prefetch_related(
-            Prefetch("flags", queryset=Flag.objects.order_by("code")), "tags")
+        # Every screen of this admin (queue, change page, actions, next-in-queue) reads through here.
+        return super().get_queryset(request).prefetch_related(Prefetch("flags", queryset=Flag.objects.order_by("code")))
 
     def get_urls(self):
         report = path("report/", self.admin_site.admin_view(self.report_view), name="reviews_testimonial_report")
@@ -97,8 +96,7 @@ class TestimonialAdmin(ClinicScopedAdmin, admin.ModelAdmin):  # roles: the user'
         return TemplateResponse(request, "admin/reviews/testimonial/report.html", context)
 
     def get_search_results(self, request, queryset, search_term):
-        # PostgreSQL refuses NUL bytes with an error; nobody searches for one on purpose.
-        return super().get_search_results(request, queryset, search_term.replace("\x00", ""))
+        return testimonial_search(queryset=queryset, term=search_term), False
 
     def has_moderate_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("reviews.moderate_testimonial")
@@ -123,29 +121,57 @@ class TestimonialAdmin(ClinicScopedAdmin, admin.ModelAdmin):  # roles: the user'
         return fields
 
     def changelist_view(self, request, extra_context=None):
-        return super().changelist_view(request, {**(extra_context or {}), "title": "Moderation queue"})
+        context = {"title": "Moderation queue", "sentiment_explained": display.SENTIMENT_EXPLAINED}
+        return super().changelist_view(request, {**context, **(extra_context or {})})
+
+    def queue_neighbour(self, request: HttpRequest, obj: Testimonial, *, step: int) -> Testimonial | None:
+        """The next (step=1) or previous (step=-1) testimonial waiting in review, in the queue's order
+        (oldest first); past the end it wraps round, so "next" finds what is left."""
+        queue = (self.get_queryset(request).prefetch_related(None).only("pk")
+                 .filter(status=S.IN_REVIEW).exclude(pk=obj.pk))
+        later = Q(created_at__gt=obj.created_at) | Q(created_at=obj.created_at, id__gt=obj.pk)
+        if step > 0:
+            ordered = queue.order_by("created_at", "id")
+            return ordered.filter(later).first() or ordered.first()
+        ordered = queue.order_by("-created_at", "-id")
+        return ordered.exclude(later).first() or ordered.first()
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         obj = self.get_object(request, object_id)
-        extra_context = {
-            **(extra_context or {}),
-            "can_moderate": self.has_moderate_permission(request),
-            "allowed_moves": sorted(services.ALLOWED.get(obj.status, ())) if obj else [],
-            "rejection_reasons": RejectionReason.choices,
-            "unresolved_flags": services.unresolved_high_flags(testimonial=obj) if obj else [],
-        }
+        extra_context = {**(extra_context or {})}
+        if obj is not None:
+            following = self.queue_neighbour(request, obj, step=1)
+            preceding = self.queue_neighbour(request, obj, step=-1)
+            extra_context.update({
+                "title": f"Testimonial #{obj.pk} · {obj.get_status_display()}",
+                "can_moderate": self.has_moderate_permission(request),
+                "allowed_moves": sorted(services.ALLOWED.get(obj.status, ())),
+                "rejection_reasons": RejectionReason.choices,
+                "unresolved_flags": services.unresolved_high_flags(testimonial=obj),
+                "panel": display.decision_panel(obj),
+                "age": display.age(obj.created_at),
+                "next_url": self._change_url(following), "previous_url": self._change_url(preceding),
+                "changelist_url": reverse("admin:reviews_testimonial_changelist"),
+            })
         return super().change_view(request, object_id, form_url, extra_context)
 
+    @staticmethod
+    def _change_url(obj: Testimonial | None) -> str:
+        return reverse("admin:reviews_testimonial_change", args=[obj.pk]) if obj is not None else ""
+
     def response_change(self, request: HttpRequest, obj: Testimonial) -> HttpResponse:
-        """The decision buttons act from the state the page showed (its hidden `expected_status`)."""
+        """The decision buttons act from the state the page showed (its hidden `expected_status`); after a
+        decision the next testimonial in the queue opens."""
         seen = request.POST.get("expected_status", "")
         note = request.POST.get("approve_note", "").strip()
+        reject_note = request.POST.get("reject_note", "").strip()
         decisions = {
             "_approve": lambda: services.testimonial_approve(testimonial=obj, actor=request.user, expected_status=seen),
             "_approve_anyway": lambda: services.testimonial_approve(
                 testimonial=obj, actor=request.user, expected_status=seen, confirm_flags=True, note=note),
             "_reject": lambda: services.testimonial_reject(testimonial=obj, actor=request.user, expected_status=seen,
-                                                           reason=request.POST.get("reject_reason", "")),
+                                                           reason=request.POST.get("reject_reason", ""),
+                                                           note=reject_note),
             "_reopen": lambda: services.testimonial_reopen(testimonial=obj, actor=request.user, expected_status=seen),
         }
         chosen = next((name for name in decisions if name in request.POST), None)
@@ -159,14 +185,23 @@ class TestimonialAdmin(ClinicScopedAdmin, admin.ModelAdmin):  # roles: the user'
             self.message_user(request, "Approving despite flagged personal data needs a note saying why.",
                               messages.ERROR)
             return HttpResponseRedirect(request.path)
+        if chosen == "_reject" and not request.POST.get("reject_reason"):
+            self.message_user(request, "Choose the reason for the rejection from the list; nothing was done.",
+                              messages.ERROR)
+            return HttpResponseRedirect(request.path)
         try:
             decisions[chosen]()
         except services.TransitionError as error:
             self.message_user(request, str(error), messages.ERROR)
             return HttpResponseRedirect(request.path)
-        self.message_user(request, f"Testimonial #{obj.pk} is now {obj.get_status_display().lower()}.",
-                          messages.SUCCESS)
-        return HttpResponseRedirect(reverse("admin:reviews_testimonial_changelist"))
+        following = self.queue_neighbour(request, obj, step=1)
+        done = f"Testimonial #{obj.pk} is now {obj.get_status_display().lower()}."
+        if following is None:
+            self.message_user(request, f"{done} The queue is empty: nothing else is waiting for review.",
+                              messages.SUCCESS)
+            return HttpResponseRedirect(reverse("admin:reviews_testimonial_changelist"))
+        self.message_user(request, f"{done} Next in queue: #{following.pk}.", messages.SUCCESS)
+        return HttpResponseRedirect(self._change_url(following))
 
     def save_model(self, request, obj: Testimonial, form, change: bool) -> None:
         # The form never writes the row: status and publication fields move only through the workflow,
@@ -188,60 +223,42 @@ class TestimonialAdmin(ClinicScopedAdmin, admin.ModelAdmin):  # roles: the user'
             self.message_user(request, error, messages.ERROR)
 
     @admin.display(description="testimonial")
-    def excerpt(self, obj: Testimonial) -> str:
-        return obj.body if len(obj.body) <= 90 else obj.body[:87] + "…"
+    def excerpt(self, obj: Testimonial) -> SafeString:
+        return format_html('<span class="ref">#{}</span> {}', obj.pk, display.excerpt(obj.body))
+
+    @admin.display(description="status", ordering="status")
+    def status_badge(self, obj: Testimonial) -> SafeString:
+        return format_html('<span class="badge status-{}">{}</span>', obj.status, obj.get_status_display())
 
     @admin.display(description="rating", ordering="rating")
-    def rating_stars(self, obj: Testimonial) -> str:
-        return "★" * obj.rating + "☆" * (5 - obj.rating)
+    def rating_stars(self, obj: Testimonial) -> SafeString:
+        return format_html('<span class="stars" title="{} of 5">{}</span>', obj.rating,
+                           "★" * obj.rating + "☆" * (5 - obj.rating))
+
+    @admin.display(description="clinic / therapist", ordering="location__name")
+    def clinic_and_therapist(self, obj: Testimonial) -> SafeString:
+        therapist = f"{obj.therapist.first_name} {obj.therapist.last_name[:1]}." if obj.therapist else "—"
+        return format_html('{}<br><span class="quiet">{}</span>', obj.location.name, therapist)
 
     @admin.display(description="sentiment", ordering="analysis__compound")
-    def sentiment(self, obj: Testimonial) -> str:
+    def sentiment(self, obj: Testimonial) -> SafeString | str:
         analysis = getattr(obj, "analysis", None)
-        return f"{analysis.label} ({analysis.compound:+.2f})" if analysis else "—"
+        return display.sentiment_badge(analysis.label, analysis.compound) if analysis else "—"
 
     @admin.display(description="flags")
     def flag_codes(self, obj: Testimonial) -> SafeString | str:
-        codes = sorted({f.code for f in obj.flags.all()})
-        return format_html_join(" ", '<span class="flag">{}</span>', ((c,) for c in codes)) if codes else "—"
+        flags = sorted({(f.code, f.severity) for f in obj.flags.all()})
+        return format_html_join(" ", '<span class="flag flag-{}">{}</span>', ((s, c) for c, s in flags)) if flags \
+            else "—"
+
+    @admin.display(description="age", ordering="created_at")
+    def age(self, obj: Testimonial) -> SafeString:
+        return format_html('<span title="received {}">{}</span>',
+                           timezone.localtime(obj.created_at).strftime("%Y-%m-%d %H:%M"), display.age(obj.created_at))
 
     @admin.display(description="tags")
     def tag_list(self, obj: Testimonial) -> str:
         return ", ".join(t.slug for t in obj.tags.all()) or "—"
-
-    @admin.display(description="text, with flagged passages marked")
-    def highlighted_body(self, obj: Testimonial) -> SafeString:
-        spans = sorted({(f.start, f.end, f.code) for f in obj.flags.all() if f.start is not None and f.end})
-        parts, cursor = [], 0
-        for start, end, code in spans:
-            if start < cursor:
-                continue  # overlapping spans: the first one marked wins
-            parts.append(format_html("{}<mark title=\"{}\">{}</mark>", obj.body[cursor:start], code, obj.body[start:end]))
-            cursor = end
-        parts.append(format_html("{}", obj.body[cursor:]))
-        return format_html('<div class="testimonial-text">{}</div>',
-                           format_html_join("", "{}", ((p,) for p in parts)))
-
-    @admin.display(description="sentiment by sentence")
-    def analysis_summary(self, obj: Testimonial) -> SafeString | str:
-        analysis = getattr(obj, "analysis", None)
-        if analysis is None:
-            return "Not analysed yet."
-        rows = format_html_join(
-            "", "<li>{} ({}): {}</li>",
-            ((s.get("label"), f"{s.get('compound', 0):+.2f}", obj.body[s.get("start", 0):s.get("end", 0)])
-             for s in analysis.sentences),
-        )
-        return format_html("<p>Overall: <strong>{}</strong> (VADER compound {}) · analyzer {}</p><ul>{}</ul>",
-                           analysis.label, f"{analysis.compound:+.3f}", analysis.analyzer_version, rows)
-
-    @admin.display(description="outcome claims (typical-result claims in advertising)")
-    def outcome_claims(self, obj: Testimonial) -> SafeString | str:
-        analysis = getattr(obj, "analysis", None)
-        claims = analysis.outcome_claims if analysis else []
-        if not claims:
-            return "—"
-        return format_html("<ul>{}</ul>", format_html_join("", "<li>{}</li>", ((c.get("text", ""),) for c in claims)))
 
 
 @admin.register(TransitionEvent)
@@ -265,6 +282,10 @@ class TransitionEventAdmin(ClinicScopedAdmin, admin.ModelAdmin):
 admin.site.site_header = "Testimonials moderation"
 admin.site.site_title = "Testimonials"
 admin.site.index_title = "Moderation"
+# "View site" leads to the practice's website, or is not shown: this service has no page at "/".
+admin.site.site_url = settings.SITE_HOME_URL or None
+# The queue needs the width: the app list stays one click away (the breadcrumbs and the index).
+admin.site.enable_nav_sidebar = False
 from . import staff_admin, webhook_admin  # noqa: E402,F401  (clinic assignments and roles; the webhook log)
 from .invitations import admin as invitations_admin  # noqa: E402,F401  (invitation uploads, opt-outs, QR codes)
 from .api.token_admin import token_admin_replace  # noqa: E402

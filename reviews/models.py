@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
 
@@ -170,8 +171,19 @@ class Testimonial(models.Model):
             models.Index(fields=["status", "-published_at", "-id"], name="testimonial_feed_idx"),
             # The feed filtered by clinic.
             models.Index(fields=["location", "status", "-published_at"], name="testimonial_loc_feed_idx"),
-            # The moderation queue and the pending sweep: by status, oldest first.
-            models.Index(fields=["status", "created_at"], name="testimonial_queue_idx"),
+            # The moderation queue and the pending sweep: by status, oldest first (id breaks ties, so a
+            # page of the admin queue is read straight off the index).
+            models.Index(fields=["status", "created_at", "id"], name="testimonial_queue_idx"),
+            # The queue with "All" states, and a search's results, oldest first.
+            models.Index(fields=["created_at", "id"], name="testimonial_received_idx"),
+            # The queue of one clinic (the clinic filter, a clinic manager's scope), oldest first.
+            models.Index(fields=["location", "status", "created_at"], name="testimonial_loc_queue_idx"),
+            # The queue filtered by detected language (2 % of rows are Spanish), oldest first.
+            models.Index(fields=["language", "status", "created_at"], name="testimonial_language_idx"),
+            # The admin search for an email address: exact, any case (`email__iexact` is UPPER(email) = UPPER(%s)).
+            models.Index(Upper("email"), name="testimonial_email_upper_idx"),
+            # The admin's word search on PostgreSQL uses trigram indexes (migration 0007, not in the model
+            # state: SQLite has no GIN).
             # The `duplicate` flag: same normalised text already submitted.
             models.Index(fields=["fingerprint"], name="testimonial_fingerprint_idx"),
             # The daily expiry and renewal-reminder tasks: published rows by expiry date.
