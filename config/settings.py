@@ -282,6 +282,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "moderation.tasks.remind_expiring_authorizations_task",
         "schedule": 6 * 3600.0,
     },
+    # Withdrawn testimonials and spam lose their personal data after RETENTION_*_DAYS (moderation/retention.py).
+    "purge-expired-personal-data": {
+        "task": "moderation.tasks.purge_expired_personal_data_task",
+        "schedule": 3600.0,
+    },
 }
 
 # ---------------------------------------------------------------------------- API
@@ -367,6 +372,13 @@ CDN_PURGE_TOKEN = os.environ.get("CDN_PURGE_TOKEN", "")
 CONSENT_VALID_YEARS = env_int("CONSENT_VALID_YEARS", 3)
 # Days before expiry that the patient is emailed a link to renew the authorization.
 CONSENT_RENEWAL_NOTICE_DAYS = env_int("CONSENT_RENEWAL_NOTICE_DAYS", 60)
+# Retention (moderation/retention.py): days after a withdrawal, and after a spam rejection or honeypot catch,
+# that the testimonial's personal data is removed (0: at the next hourly run). Nothing else is purged by age.
+RETENTION_WITHDRAWN_DAYS = env_int("RETENTION_WITHDRAWN_DAYS", 30)
+RETENTION_SPAM_DAYS = env_int("RETENTION_SPAM_DAYS", 14)
+for _name in ("RETENTION_WITHDRAWN_DAYS", "RETENTION_SPAM_DAYS"):
+    if globals()[_name] < 0:
+        raise ImproperlyConfigured(f"{_name} must be 0 or more days, not {globals()[_name]}")
 # Where a patient revokes the authorization in writing (named in the authorization, the form and the emails).
 PRIVACY_CONTACT = os.environ.get(
     "PRIVACY_CONTACT",

@@ -61,7 +61,7 @@ class TestimonialAdmin(admin.ModelAdmin):
                        "analysis_summary", "outcome_claims", "first_name", "last_name", "email", "display_as",
                        "consent_version", "consented_at", "consent_expires_at", "consent_text", "body_original",
                        "condition_original",
-                       "published_at", "created_at", "updated_at", "language", "source"]
+                       "published_at", "created_at", "updated_at", "language", "source", "personal_data_purged_at"]
     fieldsets = [
         (None, {"fields": ["status", "highlighted_body", "rating", "location", "therapist", "condition", "tag_list"]}),
         ("Analysis", {"fields": ["analysis_summary", "outcome_claims", "language"]}),
@@ -69,7 +69,7 @@ class TestimonialAdmin(admin.ModelAdmin):
                        "description": "Edit the public text to remove personal data; the original is kept, private."}),
         ("Author (private)", {"fields": ["display_name", "display_as", "first_name", "last_name", "email"]}),
         ("Authorization", {"fields": ["consent_version", "consented_at", "consent_expires_at", "consent_text"]}),
-        ("Dates", {"fields": ["source", "created_at", "updated_at", "published_at"]}),
+        ("Dates", {"fields": ["source", "created_at", "updated_at", "published_at", "personal_data_purged_at"]}),
     ]
     inlines = [FlagInline, TransitionEventInline]
     actions = [approve_selected, *REJECT_ACTIONS, *TAKE_DOWN_ACTIONS, reopen_selected]

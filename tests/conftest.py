@@ -31,7 +31,8 @@ def _audit_trail_flushable() -> None:
 
     if connection.vendor != "sqlite":
         return  # PostgreSQL wipes with TRUNCATE, which row triggers do not see
-    audit = import_module("moderation.migrations.0003_audit_trail_append_only")
+    # The latest migration that shapes the triggers (0005: notes erasable after a purge).
+    audit = import_module("moderation.migrations.0005_audit_notes_erasable_after_purge")
     DatabaseOperations = type(connection.ops)
     flush = DatabaseOperations.sql_flush
 
