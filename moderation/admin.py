@@ -214,7 +214,8 @@ class TestimonialAdmin(admin.ModelAdmin):
         for start, end, code in spans:
             if start < cursor:
                 continue  # overlapping spans: the first one marked wins
-            parts.append(format_html("{}<mark title=\"{}\">{}</mark>", obj.body[cursor:start], code, obj.body[start:end]))
+            parts.append(format_html("{}<mark title=\"{}\">{}</mark>", obj.body[cursor:start], code,
+                                     obj.body[start:end]))
             cursor = end
         parts.append(format_html("{}", obj.body[cursor:]))
         return format_html('<div class="testimonial-text">{}</div>',

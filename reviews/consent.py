@@ -139,7 +139,8 @@ def consent_text_without_condition(text: str, *, placeholder: str = "[removed]")
         # condition that contains the closing quote and those words cannot end the match early.
         following = _TEXTS[CONDITION_NAMED_FROM_VERSION][lang].split("{condition}")[1][:12]
         pattern = re.compile(re.escape(opening) + ".*" + re.escape(closing + following), re.DOTALL)
-        text = pattern.sub(lambda _: opening + placeholder + closing + following, text)
+        kept = opening + placeholder + closing + following
+        text = pattern.sub(lambda _, kept=kept: kept, text)
     return text
 
 

@@ -55,7 +55,8 @@ def _services_required_are_used(django_db_setup) -> None:
     from django.conf import settings
 
     if REQUIRE_SERVICES:
-        assert settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql", "DATABASE_URL is not PostgreSQL"
+        engine = settings.DATABASES["default"]["ENGINE"]
+        assert engine == "django.db.backends.postgresql", "DATABASE_URL is not PostgreSQL"
         assert settings.REDIS_URL, "REDIS_URL is not set"
 
 

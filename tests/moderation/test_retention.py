@@ -10,19 +10,16 @@ from datetime import timedelta
 import pytest
 from django.conf import settings as django_settings
 from django.contrib.admin.models import CHANGE, LogEntry
-from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
-from moderation import services
-from moderation import analysis_store, intake
+from moderation import analysis_store, intake, retention, services
 from moderation.models import Analysis, Flag, TransitionEvent
-from moderation import retention
 from moderation.retention import NOTE_ERASED, SPAM, WITHDRAWN, retention_apply
 from moderation.tasks import purge_expired_personal_data_task
-from reviews.models import Authorization, Testimonial
 from reviews import services as reviews_services
+from reviews.models import Authorization, Testimonial
 from tests.conftest import running_worker
 from tests.factories import LocationFactory
 
@@ -119,7 +116,8 @@ def test_a_withdrawn_testimonial_keeps_its_data_for_the_period_then_loses_every_
     purge = TransitionEvent.objects.filter(testimonial=testimonial).latest("id")
     assert (purge.from_status, purge.to_status, purge.actor, purge.reason) == \
         ("withdrawn", "withdrawn", None, "personal_data_purged")
-    notes = list(TransitionEvent.objects.filter(testimonial=testimonial).order_by("id").values_list("to_status", "note"))
+    notes = list(TransitionEvent.objects.filter(testimonial=testimonial).order_by("id")
+                 .values_list("to_status", "note"))
     # the moderator's free text is erased; the system's notes stay as written
     assert notes[1:4] == [("rejected", NOTE_ERASED), ("in_review", NOTE_ERASED), ("withdrawn", "")]
     assert notes[0][0] == "in_review" and notes[0][1].startswith("analysed by")
