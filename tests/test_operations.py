@@ -77,8 +77,9 @@ def get(url: str, **headers) -> int:
             return None
 
     try:
-        with urllib.request.build_opener(NoRedirect).open(urllib.request.Request(url, headers=headers), timeout=10) as r:
-            return r.status
+        opener = urllib.request.build_opener(NoRedirect)
+        with opener.open(urllib.request.Request(url, headers=headers), timeout=10) as response:
+            return response.status
     except urllib.error.HTTPError as error:
         return error.code
 
