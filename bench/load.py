@@ -80,8 +80,8 @@ class Series:
         p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
         errors = sum(self.errors.values())
         detail = f" ({', '.join(f'{k}: {v}' for k, v in sorted(self.errors.items()))})" if errors else ""
-        return (f"{len(ordered)} requests, {len(ordered) / seconds:.1f} req/s, p50 {statistics.median(ordered):.0f} ms, "
-                f"p99 {p99:.0f} ms, errors {errors}{detail}")
+        return (f"{len(ordered)} requests, {len(ordered) / seconds:.1f} req/s, "
+                f"p50 {statistics.median(ordered):.0f} ms, p99 {p99:.0f} ms, errors {errors}{detail}")
 
 
 def request(port: int, method: str, path: str, *, body: str | None = None,
@@ -286,7 +286,7 @@ def main() -> int:
                  else f"queue NOT drained within {args.drain_timeout:.0f} s"))
         failures = sum(load.form_post.errors.values()) + sum(load.form_get.errors.values()) + \
             sum(load.api.errors.values())
-        server_errors = grep_count(workdir / "gunicorn.log", "Traceback") + grep_count(workdir / "worker.log", "Traceback")
+        server_errors = sum(grep_count(workdir / log, "Traceback") for log in ("gunicorn.log", "worker.log"))
         print(f"errors: {failures} failed requests, {server_errors} tracebacks in the gunicorn and worker logs")
         return 0 if failures == 0 and drained is not None else 1
     finally:
