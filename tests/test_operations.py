@@ -129,3 +129,29 @@ def test_the_healthcheck_fails_when_nothing_answers():
                             env={**os.environ, "HEALTHCHECK_URL": f"http://127.0.0.1:{free_port()}/healthz",
                                  "HEALTHCHECK_TIMEOUT": "2"}, timeout=30)
     assert result.returncode == 1 and "unreachable" in result.stdout
+
+
+def requirement_names(path: Path) -> dict[str, str]:
+    pins = {}
+    for line in path.read_text().splitlines():
+        line = line.split("#")[0].strip()
+        if not line or line.startswith("-r "):
+            continue
+        name, _, version = line.partition("==")
+        assert re.fullmatch(r"\d+(\.\d+)*", version), f"{path.name}: {line!r} is not pinned exactly"
+        pins[re.sub(r"\[.*\]", "", name).lower()] = version
+    return pins
+
+
+def test_runtime_and_development_dependencies_are_split_and_pinned():
+    runtime = requirement_names(ROOT / "requirements.txt")
+    development = requirement_names(ROOT / "requirements-dev.txt")
+    assert "-r requirements.txt" in (ROOT / "requirements-dev.txt").read_text().splitlines()
+    tools = {"pytest", "pytest-django", "factory-boy", "playwright", "axe-playwright-python", "hypothesis",
+             "schemathesis", "ruff"}
+    assert tools <= set(development) and not tools & set(runtime)
+    assert {"django", "celery", "gunicorn", "sentry-sdk"} <= set(runtime)
+    # the image installs the runtime pins only; make's install and test use the development file
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert "pip install -r requirements.txt" in dockerfile and "requirements-dev" not in dockerfile
+    assert "-r requirements-dev.txt" in (ROOT / "Makefile").read_text()
