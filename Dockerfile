@@ -6,6 +6,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 VAR_DIR=/app
 WORKDIR /app
 
 RUN useradd --create-home --uid 10001 app
+# Runtime pins only: no pytest, Playwright or linters in the image (those are requirements-dev.txt).
 COPY requirements.txt .
 RUN pip install -r requirements.txt
 COPY . .

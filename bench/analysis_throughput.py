@@ -42,7 +42,8 @@ RAW_VADER_JSONL = (
 def build_texts(data: Path, count: int) -> list[str]:
     """count texts of 100–1,000 characters: dev testimonials, corpus snippets joined up, a third lower-cased."""
     rng = random.Random(4)
-    dev = [json.loads(line)["text"] for line in (data / "testimonials-dev.jsonl").read_text(encoding="utf-8").splitlines()
+    dev = [json.loads(line)["text"]
+           for line in (data / "testimonials-dev.jsonl").read_text(encoding="utf-8").splitlines()
            if line.strip()]
     snippets = []
     for name in ("amazonReviewSnippets_GroundTruth.txt", "movieReviewSnippets_GroundTruth.txt",

@@ -101,9 +101,9 @@ def flag_table(rows: list[dict], predicted: list[set[str]], base_flags: list[set
     for code in FLAG_CODES:
         truth = [code in row["flags"] for row in rows]
         got = [code in p for p in predicted]
-        tp = sum(t and g for t, g in zip(truth, got))
-        fp = sum(g and not t for t, g in zip(truth, got))
-        fn = sum(t and not g for t, g in zip(truth, got))
+        tp = sum(t and g for t, g in zip(truth, got, strict=True))
+        fp = sum(g and not t for t, g in zip(truth, got, strict=True))
+        fn = sum(t and not g for t, g in zip(truth, got, strict=True))
         negatives = sum(not t for t in truth)
         precision = f"{tp / (tp + fp):.3f}" if tp + fp else "n/a"
         recall = f"{tp / (tp + fn):.3f}" if tp + fn else "n/a"
@@ -111,8 +111,8 @@ def flag_table(rows: list[dict], predicted: list[set[str]], base_flags: list[set
         extra = ""
         if code in ("negative_sentiment", "rating_mismatch"):
             bgot = [code in p for p in base_flags]
-            btp = sum(t and g for t, g in zip(truth, bgot))
-            bfp = sum(g and not t for t, g in zip(truth, bgot))
+            btp = sum(t and g for t, g in zip(truth, bgot, strict=True))
+            bfp = sum(g and not t for t, g in zip(truth, bgot, strict=True))
             bp = f"{btp / (btp + bfp):.3f}" if btp + bfp else "n/a"
             br = f"{btp / sum(truth):.3f}" if sum(truth) else "n/a"
             extra = f"   {bp} / {br}"
@@ -163,7 +163,7 @@ def evaluate_fresh(path: Path) -> None:
     print(f"\noutcome claims found {share(claims_found, claims_expected)} (≥ 80%); "
           f"texts without a claim given one {share(claims_spurious, no_claim)}")
     for kind in sorted({r["kind"] for r in rows}):
-        members = [(h, p) for r, (h, p) in zip(rows, ours) if r["kind"] == kind]
+        members = [(h, p) for r, (h, p) in zip(rows, ours, strict=True) if r["kind"] == kind]
         print(f"  {kind:<16} sentiment right {share(sum(h == p for h, p in members), len(members))}")
 
 

@@ -94,7 +94,8 @@ def load(url: str, *, start: int, stop: int) -> float:
             CASE WHEN s.i < {UNPUBLISHED} THEN 'approved' WHEN s.i % 2 = 0 THEN 'in_review' ELSE 'rejected' END,
             now() - interval '3 years', now()
         FROM (SELECT i::bigint AS i FROM generate_series({start + 1}, {stop}) i
-              UNION ALL SELECT {UNPUBLISHED}::bigint + i FROM generate_series({start // 10 + 1}, {start // 10 + extra}) i) s
+              UNION ALL SELECT {UNPUBLISHED}::bigint + i
+                        FROM generate_series({start // 10 + 1}, {start // 10 + extra}) i) s
         JOIN reviews_location l ON l.slug = 'town-' || (s.i % 23)
         JOIN reviews_therapist t ON t.slug = 't-' || ((s.i % 23) + 23 * ((s.i / 23) % 2))""",
         # Half carry `knee`, every one a second tag (two plain equi-joins: fast).
@@ -151,7 +152,8 @@ _UNIT = {"us": 1e-3, "ms": 1.0, "s": 1e3, "m": 60e3}
 def wrk(url: str, *, duration: int, connections: int, threads: int) -> dict:
     output = subprocess.run(["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--latency", url],
                             capture_output=True, text=True, check=True).stdout
-    percent = {m[0]: float(m[1]) * _UNIT[m[2]] for m in re.findall(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s|m)\s*$", output, re.M)}
+    percent = {m[0]: float(m[1]) * _UNIT[m[2]]
+               for m in re.findall(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s|m)\s*$", output, re.M)}
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     if errors:
         raise RuntimeError(f"{url}: {errors.group(1)} error responses")
@@ -253,20 +255,22 @@ def run_size(env: dict, args, load_options: dict, *, explain: bool, published: i
         uncached = {"ceiling": f"/api/v1/bench-ceiling/{size}/", "page 1, uncached": "/api/v1/testimonials/",
                     "filtered, uncached": FILTERED, "page 200, uncached": cursor, "detail, uncached": detail,
                     "locations, uncached": "/api/v1/locations/", "therapists, uncached": "/api/v1/therapists/",
-                    "stats, uncached": "/api/v1/stats/", "stats filtered, uncached": "/api/v1/stats/?location=town-3&min_rating=4&tag=knee"}
+                    "stats, uncached": "/api/v1/stats/",
+                    "stats filtered, uncached": "/api/v1/stats/?location=town-3&min_rating=4&tag=knee"}
         figures = measure(server, uncached, repeats=args.repeats, **load_options)
     finally:
         server.stop()
     server = Server(env, args.port, cache_seconds=300, workers=args.workers)
     try:
-        cached = {"ceiling (cache on)": f"/api/v1/bench-ceiling/{size}/", "page 1, cached (warm)": "/api/v1/testimonials/"}
+        cached = {"ceiling (cache on)": f"/api/v1/bench-ceiling/{size}/",
+                  "page 1, cached (warm)": "/api/v1/testimonials/"}
         figures.update(measure(server, cached, repeats=args.repeats, **load_options))
     finally:
         server.stop()
     counts, plans = queries_and_plans({k: v for k, v in uncached.items() if k != "ceiling"}, explain=explain)
     for name, found in figures.items():
         # each figure against the ceiling measured in the same server, interleaved with it
-        ceiling = figures["ceiling (cache on)" if name.endswith("(warm)") or name.endswith("(cache on)") else "ceiling"]["rps"]
+        ceiling = figures["ceiling (cache on)" if name.endswith(("(warm)", "(cache on)")) else "ceiling"]["rps"]
         found["ratio"] = found["rps"] / ceiling
         found["queries"] = counts.get(name, 0)
         print(f"  {name:28} {found['rps']:8.1f} req/s  p50 {found['p50']:7.2f} ms  p99 {found['p99']:7.2f} ms  "
@@ -279,7 +283,7 @@ def run_size(env: dict, args, load_options: dict, *, explain: bool, published: i
 
 def report(results: dict[int, dict], args) -> None:
     sizes = sorted(results)
-    print(f"\n| request | " + " | ".join(f"{s:,} published: req/s, p50, ×ceiling" for s in sizes)
+    print("\n| request | " + " | ".join(f"{s:,} published: req/s, p50, ×ceiling" for s in sizes)
           + (" | p50 ratio largest/smallest |" if len(sizes) > 1 else " |"))
     print("|---|" + "---|" * len(sizes) + ("---|" if len(sizes) > 1 else ""))
     for name in results[sizes[0]]["figures"]:

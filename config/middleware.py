@@ -1,7 +1,7 @@
 """Security headers Django 5.2 does not set by itself."""
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse

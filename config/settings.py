@@ -13,7 +13,15 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
+
+
+def env_str(name: str, default: str) -> str:
+    """A string from the environment; unset or empty means the default (as for every env_* here), so a
+    copied `.env.example` line like `VAR_DIR=` never turns a default into an empty value."""
+    return os.environ.get(name) or default
+
+
+VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 
@@ -40,7 +48,7 @@ def env_int(name: str, default: int) -> int:
 
 
 def env_list(name: str, default: str) -> list[str]:
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+    return [item.strip() for item in env_str(name, default).split(",") if item.strip()]
 
 
 def env_networks(name: str) -> list[str]:
@@ -200,7 +208,7 @@ AXES_CLIENT_IP_CALLABLE = "reviews.ratelimit.client_ip"
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("es", _("Spanish"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
-TIME_ZONE = os.environ.get("TIME_ZONE", "America/New_York")
+TIME_ZONE = env_str("TIME_ZONE", "America/New_York")
 USE_I18N = True
 USE_TZ = True
 
@@ -235,26 +243,28 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY el
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1 if BEHIND_PROXY else 0)
 if TRUSTED_PROXY_COUNT < 0:
     raise ImproperlyConfigured(f"TRUSTED_PROXY_COUNT must be 0 or more, not {TRUSTED_PROXY_COUNT}")
+# The container healthcheck and load balancers probe /healthz over plain HTTP inside the network: no redirect.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 # The patient form and admin load only their own scripts and styles (no CDN): a strict policy holds.
-CONTENT_SECURITY_POLICY = os.environ.get(
+CONTENT_SECURITY_POLICY = env_str(
     "CONTENT_SECURITY_POLICY",
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
     "frame-ancestors 'none'; form-action 'self'; base-uri 'self'; object-src 'none'",
 )
 
 # ---------------------------------------------------------------------------- email
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
-EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
-DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "testimonials@localhost")
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "testimonials@localhost")
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # ---------------------------------------------------------------------------- celery
 # Redis when REDIS_URL is set; otherwise kombu's filesystem transport under var/, so a machine
@@ -305,6 +315,11 @@ CELERY_BEAT_SCHEDULE = {
     # One reminder per invitation after INVITATION_REMINDER_DAYS; invitations left pending are sent.
     "remind-invited-patients": {
         "task": "moderation.tasks.send_invitation_reminders_task",
+        "schedule": 3600.0,
+    },
+    # Withdrawn testimonials and spam lose their personal data after RETENTION_*_DAYS (moderation/retention.py).
+    "purge-expired-personal-data": {
+        "task": "moderation.tasks.purge_expired_personal_data_task",
         "schedule": 3600.0,
     },
 }
@@ -399,8 +414,15 @@ DASHBOARD_CACHE_SECONDS = env_int("DASHBOARD_CACHE_SECONDS", 60)
 CONSENT_VALID_YEARS = env_int("CONSENT_VALID_YEARS", 3)
 # Days before expiry that the patient is emailed a link to renew the authorization.
 CONSENT_RENEWAL_NOTICE_DAYS = env_int("CONSENT_RENEWAL_NOTICE_DAYS", 60)
+# Retention (moderation/retention.py): days after a withdrawal, and after a spam rejection or honeypot catch,
+# that the testimonial's personal data is removed (0: at the next hourly run). Nothing else is purged by age.
+RETENTION_WITHDRAWN_DAYS = env_int("RETENTION_WITHDRAWN_DAYS", 30)
+RETENTION_SPAM_DAYS = env_int("RETENTION_SPAM_DAYS", 14)
+for _name in ("RETENTION_WITHDRAWN_DAYS", "RETENTION_SPAM_DAYS"):
+    if globals()[_name] < 0:
+        raise ImproperlyConfigured(f"{_name} must be 0 or more days, not {globals()[_name]}")
 # Where a patient revokes the authorization in writing (named in the authorization, the form and the emails).
-PRIVACY_CONTACT = os.environ.get(
+PRIVACY_CONTACT = env_str(
     "PRIVACY_CONTACT",
     "Privacy Officer, Twin Boro Physical Therapy, privacy@" + DEFAULT_FROM_EMAIL.rpartition("@")[2],
 )
@@ -432,6 +454,16 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# ---------------------------------------------------------------------------- error reporting
+# Opt-in: with SENTRY_DSN set, unhandled errors of web, worker and beat go to Sentry (or a compatible
+# service) without personal data (config/sentry.py); unset, the SDK is never even initialised.
+SENTRY_DSN = env_str("SENTRY_DSN", "")
+SENTRY_ENVIRONMENT = env_str("SENTRY_ENVIRONMENT", "production")
+if SENTRY_DSN:
+    from config.sentry import sentry_init
+
+    sentry_init(dsn=SENTRY_DSN, environment=SENTRY_ENVIRONMENT)

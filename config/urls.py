@@ -2,8 +2,8 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
-from moderation.dashboard_views import dashboard_urls
 from moderation.api.token_admin import api_token_view
+from moderation.dashboard_views import dashboard_urls
 from moderation.digest_views import digest_link_view
 from moderation.invitations.views import invitation_opt_out_view
 from moderation.views import testimonial_renew_view, testimonial_withdraw_view

@@ -60,7 +60,7 @@ class TestimonialAdmin(ClinicScopedAdmin, admin.ModelAdmin):  # roles: the user'
     readonly_fields = ["status", "display_name", "rating", "location", "therapist", "tag_list", "first_name",
                        "last_name", "email", "display_as", "consent_version", "consented_at", "consent_expires_at",
                        "consent_text", "body_original", "condition_original", "published_at", "created_at",
-                       "updated_at", "language", "source"]
+                       "updated_at", "language", "source", "personal_data_purged_at"]
     # Below the decision panel (change_form.html): the redaction editor, then everything else.
     fieldsets = [
         ("Redaction", {"fields": ["body", "condition", "body_original", "condition_original"],
@@ -68,7 +68,7 @@ class TestimonialAdmin(ClinicScopedAdmin, admin.ModelAdmin):  # roles: the user'
         ("Testimonial", {"fields": ["status", "rating", "location", "therapist", "tag_list", "language", "source"]}),
         ("Author (private)", {"fields": ["display_name", "display_as", "first_name", "last_name", "email"]}),
         ("Authorization", {"fields": ["consent_version", "consented_at", "consent_expires_at", "consent_text"]}),
-        ("Dates", {"fields": ["created_at", "updated_at", "published_at"]}),
+        ("Dates", {"fields": ["created_at", "updated_at", "published_at", "personal_data_purged_at"]}),
     ]
     inlines = [TransitionEventInline]
     actions = [approve_selected, *REJECT_ACTIONS, *TAKE_DOWN_ACTIONS, reopen_selected]
@@ -287,7 +287,7 @@ admin.site.site_url = settings.SITE_HOME_URL or None
 # The queue needs the width: the app list stays one click away (the breadcrumbs and the index).
 admin.site.enable_nav_sidebar = False
 from . import staff_admin, webhook_admin  # noqa: E402,F401  (clinic assignments and roles; the webhook log)
-from .invitations import admin as invitations_admin  # noqa: E402,F401  (invitation uploads, opt-outs, QR codes)
 from .api.token_admin import token_admin_replace  # noqa: E402
+from .invitations import admin as invitations_admin  # noqa: E402,F401  (invitation uploads, opt-outs, QR codes)
 
 token_admin_replace()  # the moderation API's tokens: who has one, never the keys

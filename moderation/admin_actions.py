@@ -1,7 +1,8 @@
 """The moderation queue's bulk actions: each moves rows from one fixed state, through the workflow."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from django.contrib import admin
 from django.db.models import QuerySet

@@ -15,7 +15,6 @@ from reviews.models import Testimonial
 
 from .tokens import renewal_token, withdrawal_token
 
-
 # A first name worth greeting: letters, with at most a few spaces, hyphens or apostrophes between them.
 # Anything else (a URL, an address, digits) is text a stranger chose, so the email just says "Hello,".
 _NAME = re.compile(r"[^\W\d_]+(?:[ '\u2019-][^\W\d_]+){0,3}")

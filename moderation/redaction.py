@@ -33,6 +33,8 @@ def testimonial_redact(*, testimonial: Testimonial, body: str, actor: AbstractBa
                .filter(pk=testimonial.pk).first())
         if row is None:
             raise TransitionError(f"Testimonial #{testimonial.pk} no longer exists.")
+        if row.personal_data_purged_at is not None:
+            raise TransitionError(f"Testimonial #{testimonial.pk} had its personal data removed; nothing to redact.")
         new_condition = row.condition if condition is None else condition
         edited = [name for name, changed in (("text", body != row.body), ("condition", new_condition != row.condition))
                   if changed]

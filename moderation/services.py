@@ -6,6 +6,7 @@ from reviews.models import Testimonial
 
 from .analysis_store import analysis_context, practice_context, tags_ensure, testimonial_analyze
 from .publication import publication_changed, publication_event
+from .redaction import testimonial_redact
 from .workflow import (
     ALLOWED,
     AuthorizationExpired,
@@ -19,12 +20,12 @@ from .workflow import (
     testimonial_withdraw,
     unresolved_high_flags,
 )
-from .redaction import testimonial_redact
 
 S = Testimonial.Status
 
 __all__ = [
-    "ALLOWED", "AuthorizationExpired", "TransitionConflict", "TransitionError", "UnresolvedFlags", "analysis_context", "practice_context",
+    "ALLOWED", "AuthorizationExpired", "TransitionConflict", "TransitionError", "UnresolvedFlags", "analysis_context",
+    "practice_context",
     "publication_changed", "publication_event", "tags_ensure", "testimonial_analyze", "testimonial_approve",
     "testimonial_redact", "testimonial_reject", "testimonial_reopen", "testimonial_transition",
     "testimonial_withdraw", "unresolved_high_flags",

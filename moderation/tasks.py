@@ -48,7 +48,7 @@ def sweep_pending_testimonials_task() -> int:
         analysis_enqueue(testimonial_id=pk)
     unconfirmed = list(
         Testimonial.objects.filter(source=Testimonial.Source.FORM, confirmation_sent_at__isnull=True,
-                                   created_at__lt=cutoff)
+                                   created_at__lt=cutoff, personal_data_purged_at__isnull=True)
         .exclude(status=Testimonial.Status.WITHDRAWN)
         .order_by("created_at")
         .values_list("pk", flat=True)[:500]
@@ -152,3 +152,11 @@ def send_moderation_digest_task() -> int:
     from .digest import digest_send_all
 
     return digest_send_all()
+
+
+@shared_task(autoretry_for=TRANSIENT, retry_backoff=True, max_retries=5)
+def purge_expired_personal_data_task() -> int:
+    """Remove the personal data of withdrawn testimonials and spam past their retention period."""
+    from .retention import retention_apply
+
+    return retention_apply().total

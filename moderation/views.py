@@ -6,9 +6,8 @@ import logging
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.cache import never_cache
-
 from django.utils.translation import get_language
+from django.views.decorators.cache import never_cache
 
 from reviews.consent import CURRENT_VERSION, consent_text
 from reviews.models import Testimonial

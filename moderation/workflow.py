@@ -91,8 +91,12 @@ def testimonial_transition(
     with transaction.atomic():
         # Compare-and-swap on the state the caller saw: a decision taken on a stale page never
         # turns into another move (a reject after a colleague's approval is not a takedown).
-        updated = Testimonial.objects.filter(pk=testimonial.pk, status=current).update(**changes)
+        updated = Testimonial.objects.filter(pk=testimonial.pk, status=current,
+                                             personal_data_purged_at__isnull=True).update(**changes)
         if updated == 0:
+            if Testimonial.objects.filter(pk=testimonial.pk, personal_data_purged_at__isnull=False).exists():
+                raise TransitionError(f"Testimonial #{testimonial.pk} had its personal data removed by retention; "
+                                      "it can no longer change state.")
             raise _conflict(testimonial.pk)
         TransitionEvent.objects.create(
             testimonial_id=testimonial.pk,

@@ -9,6 +9,7 @@ is stored with every testimonial.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django.conf import settings
 from django.utils import timezone, translation
@@ -127,6 +128,20 @@ def consent_text_parts(*, version: int = CURRENT_VERSION, language: str | None =
         return whole, "", ""
     before, after = whole.split(marker)
     return before, condition_clause(condition=condition, language=lang), after
+
+
+def consent_text_without_condition(text: str, *, placeholder: str = "[removed]") -> str:
+    """`text` with the condition the patient typed replaced by `placeholder` in every language's clause, the
+    rest of the authorization word for word (retention keeps what was authorised, not the patient's words)."""
+    for lang, clause in _CONDITION_CLAUSES.items():
+        opening, closing = clause.split("{condition}")
+        # Greedy, up to the template's own words after the clause (nothing typed comes after them), so a
+        # condition that contains the closing quote and those words cannot end the match early.
+        following = _TEXTS[CONDITION_NAMED_FROM_VERSION][lang].split("{condition}")[1][:12]
+        pattern = re.compile(re.escape(opening) + ".*" + re.escape(closing + following), re.DOTALL)
+        kept = opening + placeholder + closing + following
+        text = pattern.sub(lambda _, kept=kept: kept, text)
+    return text
 
 
 def _language(language: str | None) -> str:

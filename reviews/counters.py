@@ -3,7 +3,7 @@ the number of clinics, therapists, ratings and months, never on the number of te
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone as dt_timezone
+from datetime import UTC, datetime
 
 from django.db import connection, connections
 from django.db.migrations.recorder import MigrationRecorder
@@ -24,14 +24,14 @@ class FeedCriteria:
 
 
 def _month(moment: datetime) -> int:
-    utc = moment.astimezone(dt_timezone.utc)
+    utc = moment.astimezone(UTC)
     return utc.year * 100 + utc.month
 
 
 def _month_end(moment: datetime) -> datetime:
-    utc = moment.astimezone(dt_timezone.utc)
+    utc = moment.astimezone(UTC)
     year, month = (utc.year + 1, 1) if utc.month == 12 else (utc.year, utc.month + 1)
-    return datetime(year, month, 1, tzinfo=dt_timezone.utc)
+    return datetime(year, month, 1, tzinfo=UTC)
 
 
 def _average(total: int, count: int) -> float | None:
@@ -145,9 +145,11 @@ def feed_counter_triggers_ensure(*, using: str = "default", **kwargs) -> bool:
         return False  # not migrated that far (or migrating back): nothing to keep
     with db.cursor() as cursor:
         if db.vendor == "sqlite":
-            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'reviews_feedcounter_%'")
+            cursor.execute("SELECT name FROM sqlite_master "
+                           "WHERE type = 'trigger' AND name LIKE 'reviews_feedcounter_%'")
         else:
-            cursor.execute("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal AND tgname LIKE 'reviews_feedcounter_%'")
+            cursor.execute("SELECT tgname FROM pg_trigger "
+                           "WHERE NOT tgisinternal AND tgname LIKE 'reviews_feedcounter_%'")
         present = {row[0] for row in cursor.fetchall()}
     if TRIGGERS <= present:
         return False

@@ -5,7 +5,7 @@ Building these few queries through the ORM cost more CPU than running them (~1 m
 where that matters. Same selection as `selectors.published_q`: approved, authorization unexpired."""
 from __future__ import annotations
 
-from datetime import datetime, timezone as dt_timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from django.db import connection
@@ -33,7 +33,7 @@ def _moment(value: Any) -> datetime:
     """A datetime column as an aware UTC datetime (SQLite hands back text)."""
     if isinstance(value, str):
         value = parse_datetime(value)
-    return value if timezone.is_aware(value) else value.replace(tzinfo=dt_timezone.utc)
+    return value if timezone.is_aware(value) else value.replace(tzinfo=UTC)
 
 
 def _param(value: datetime) -> Any:
@@ -43,7 +43,7 @@ def _param(value: datetime) -> Any:
 def _rows(sql: str, params: list) -> list[dict[str, Any]]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        rows = [dict(zip(COLUMNS, row)) for row in cursor.fetchall()]
+        rows = [dict(zip(COLUMNS, row, strict=True)) for row in cursor.fetchall()]
     for row in rows:
         row["published_at"] = _moment(row["published_at"])
     return rows
@@ -71,7 +71,8 @@ def feed_page(criteria: FeedCriteria, *, limit: int, before: tuple[datetime, int
         sql += " AND t.rating >= %s"
         params.append(criteria.min_rating)
     if criteria.tag_id:
-        sql += " AND EXISTS (SELECT 1 FROM reviews_testimonial_tags tt WHERE tt.testimonial_id = t.id AND tt.tag_id = %s)"
+        sql += (" AND EXISTS (SELECT 1 FROM reviews_testimonial_tags tt"
+                " WHERE tt.testimonial_id = t.id AND tt.tag_id = %s)")
         params.append(criteria.tag_id)
     if criteria.published_after:
         sql += " AND t.published_at > %s"

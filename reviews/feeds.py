@@ -11,9 +11,9 @@ from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
-from django.views import View
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import override
+from django.views import View
 from rest_framework.exceptions import ValidationError
 
 from reviews.api.filters import TestimonialFilter

@@ -17,6 +17,7 @@ from django.utils.translation import ngettext
 from .models import Location, Testimonial, Therapist
 
 BODY_MIN = 20
+TOO_LONG = _("Please keep this to %(limit_value)d characters or fewer.")
 BODY_MAX = 2000
 RATING_CHOICES = [(n, str(n)) for n in range(1, 6)]
 
@@ -97,24 +98,28 @@ class TestimonialForm(forms.Form):
         label=_("Your testimonial"), multiline=True, min_length=BODY_MIN,
         widget=forms.Textarea(attrs={"rows": 7}),
         error_messages={"required": _("Please tell us about your experience."),
-                        "min_length": _("Please write at least %(limit_value)d characters (you wrote %(show_value)d).")},
+                        "min_length": _("Please write at least %(limit_value)d characters "
+                                        "(you wrote %(show_value)d).")},
     )
     condition = CleanCharField(label=_("What were you treated for? (optional)"), max_length=120, required=False,
-                               error_messages={"max_length": _("Please keep this to %(limit_value)d characters or fewer.")})
+                               error_messages={"max_length": TOO_LONG})
     first_name = CleanCharField(label=_("First name"), max_length=60,
                                 error_messages={"required": _("Please enter your first name."),
-                                                "max_length": _("Please keep this to %(limit_value)d characters or fewer.")})
+                                                "max_length": TOO_LONG})
     last_name = CleanCharField(label=_("Last name"), max_length=60,
-                               error_messages={"required": _("Please enter your last name (only its initial is shown)."),
-                                               "max_length": _("Please keep this to %(limit_value)d characters or fewer.")})
+                               error_messages={"required": _("Please enter your last name "
+                                                             "(only its initial is shown)."),
+                                               "max_length": TOO_LONG})
     email = forms.EmailField(label=_("Email"), max_length=254,
                              error_messages={"required": _("Please enter your email, so we can send your copy."),
-                                             "invalid": _("This does not look like an email address (name@example.com)."),
-                                             "max_length": _("Please keep this to %(limit_value)d characters or fewer.")})
+                                             "invalid": _("This does not look like an email address "
+                                                          "(name@example.com)."),
+                                             "max_length": TOO_LONG})
     display_as = forms.ChoiceField(label=_("Show my testimonial as"), choices=Testimonial.DisplayAs.choices,
                                    initial=Testimonial.DisplayAs.INITIAL, widget=forms.RadioSelect, required=False)
     consent = forms.BooleanField(label=_("I have read and agree to the authorization above."),
-                                 error_messages={"required": _("We can only publish your words with your authorization: please tick the box.")})
+                                 error_messages={"required": _("We can only publish your words with your "
+                                                               "authorization: please tick the box.")})
     # Honeypot: hidden from people, filled in by bots.
     website = forms.CharField(required=False, label=_("Leave this empty"))
     form_token = forms.CharField(widget=forms.HiddenInput, required=False)
@@ -132,7 +137,8 @@ class TestimonialForm(forms.Form):
         slug = self.cleaned_data["location"]
         location = Location.objects.filter(slug=slug).first()
         if location is None:
-            raise forms.ValidationError(_("We do not know that clinic; please choose one from the list."), code="unknown")
+            raise forms.ValidationError(_("We do not know that clinic; please choose one from the list."),
+                                        code="unknown")
         if not location.is_active:
             raise forms.ValidationError(_("%(clinic)s no longer takes testimonials; please choose another clinic."),
                                         code="inactive", params={"clinic": location.name})
@@ -173,12 +179,12 @@ class TestimonialForm(forms.Form):
         token = self.cleaned_data.get("form_token") or ""
         read = form_token_read(token)
         if read is None:
-            raise forms.ValidationError(_("This form could not be verified. Please check your entries and send it again."),
-                                        code="tampered")
+            raise forms.ValidationError(_("This form could not be verified. "
+                                          "Please check your entries and send it again."), code="tampered")
         age = time.time() - read.issued
         if age > settings.TESTIMONIAL_MAX_FORM_AGE_SECONDS:
-            raise forms.ValidationError(_("This form was open for a long time. Please check your entries and send it again."),
-                                        code="expired")
+            raise forms.ValidationError(_("This form was open for a long time. "
+                                          "Please check your entries and send it again."), code="expired")
         self.too_fast = age < settings.TESTIMONIAL_MIN_FILL_SECONDS
         self.token_id = read.id
         return token

@@ -147,6 +147,9 @@ class Testimonial(models.Model):
     publication_notice_sent_at = models.DateTimeField(null=True, blank=True)
 
     source = models.CharField(max_length=8, choices=Source.choices, default=Source.FORM)
+    # Retention removed the personal data (names, email, words, origin; moderation/retention.py): the row is
+    # kept for the counts and the audit trail, and can never change state again.
+    personal_data_purged_at = models.DateTimeField(null=True, blank=True)
 
     # workflow
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING)

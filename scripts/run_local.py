@@ -36,7 +36,7 @@ def ensure_admin() -> str:
     code = (
         "from django.contrib.auth import get_user_model as g; U=g(); "
         "u=U.objects.filter(username='admin').first() or U(username='admin', email='admin@localhost'); "
-        "u.is_staff=u.is_superuser=True; u.set_password(%r); u.save()" % password
+        f"u.is_staff=u.is_superuser=True; u.set_password({password!r}); u.save()"
     )
     subprocess.run([PY, "manage.py", "shell", "-c", code], check=True, stdout=subprocess.DEVNULL)
     return password

@@ -31,7 +31,8 @@ def _audit_trail_flushable() -> None:
 
     if connection.vendor != "sqlite":
         return  # PostgreSQL wipes with TRUNCATE, which row triggers do not see
-    audit = import_module("moderation.migrations.0003_audit_trail_append_only")
+    # The latest migration that shapes the triggers (0005: notes erasable after a purge).
+    audit = import_module("moderation.migrations.0008_audit_notes_erasable_after_purge")
     DatabaseOperations = type(connection.ops)
     flush = DatabaseOperations.sql_flush
 
@@ -54,7 +55,8 @@ def _services_required_are_used(django_db_setup) -> None:
     from django.conf import settings
 
     if REQUIRE_SERVICES:
-        assert settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql", "DATABASE_URL is not PostgreSQL"
+        engine = settings.DATABASES["default"]["ENGINE"]
+        assert engine == "django.db.backends.postgresql", "DATABASE_URL is not PostgreSQL"
         assert settings.REDIS_URL, "REDIS_URL is not set"
 
 

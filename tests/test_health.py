@@ -28,7 +28,7 @@ def test_healthz_is_503_when_the_database_is_down():
     # A real process whose database does not answer (nothing listens on port 1).
     code = ("import django; django.setup(); from django.test import Client; r = Client().get('/healthz'); "
             "print(r.status_code, r.json()['database'])")
-    env = {**os.environ, "DATABASE_URL": "postgres://nobody@127.0.0.1:1/none", "DJANGO_SETTINGS_MODULE": "config.settings",
-           "DJANGO_ALLOWED_HOSTS": "testserver"}
+    env = {**os.environ, "DATABASE_URL": "postgres://nobody@127.0.0.1:1/none",
+           "DJANGO_SETTINGS_MODULE": "config.settings", "DJANGO_ALLOWED_HOSTS": "testserver"}
     result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
     assert result.stdout.split()[-2:] == ["503", "down"], result.stderr[-500:]

@@ -7,16 +7,16 @@ from __future__ import annotations
 
 from .duplicates import duplicate_flag, fingerprint
 from .pipeline import analyze
-from .tags import tag_vocabulary
 from .results import (
-    AnalysisResult,
     AnalysisContext,
+    AnalysisResult,
     FlagHit,
     OutcomeClaim,
     SentenceScore,
     Sentiment,
     TherapistRef,
 )
+from .tags import tag_vocabulary
 
 # Bump whenever the output for some text may change; stored with each analysis so `rescore`
 # can find stale ones.

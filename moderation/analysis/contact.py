@@ -74,7 +74,7 @@ _DIGIT_TOKEN = r"(?:\d|zero|oh|o|one|two|three|four|five|six|seven|eight|nine|do
 _SPOKEN_RUN = re.compile(
     rf"(?<![\w-])\(?{_DIGIT_TOKEN}(?:[\s,.()\-]{{0,3}}(?:{_DIGIT_TOKEN}|\d{{2,4}})){{3,}}(?![\w-])",
     re.IGNORECASE)
-_SPOKEN_PART = re.compile(rf"double\s+(\d|[a-z]+)|\d+|[a-z]+", re.IGNORECASE)
+_SPOKEN_PART = re.compile(r"double\s+(\d|[a-z]+)|\d+|[a-z]+", re.IGNORECASE)
 _SINGLE_DIGIT = re.compile(r"\d")
 _SPACED_DIGITS = re.compile(r"(?<!\d)\d[\s,.()\-]{1,3}\d[\s,.()\-]{1,3}\d(?!\d)")
 _DOUBLE = re.compile(r"\bdouble\b", re.IGNORECASE)  # "double five" is two digits

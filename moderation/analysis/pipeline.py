@@ -8,7 +8,7 @@ from .language import detect_language, non_english_flag
 from .names import name_flags
 from .outcomes import find_outcome_claims
 from .profanity import profanity_flags
-from .results import AnalysisResult, AnalysisContext, FlagHit, Sentiment
+from .results import AnalysisContext, AnalysisResult, FlagHit, Sentiment
 from .sentiment import analyze_sentiment
 from .spam import spam_flag
 from .tags import find_tags

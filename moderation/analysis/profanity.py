@@ -35,7 +35,7 @@ def _letter_class(ch: str, *, final: bool) -> str:
 @lru_cache(maxsize=1)
 def _matcher() -> re.Pattern[str]:
     """One regex for every listed form; built once per process."""
-    words = sorted(set(w.lower() for w in load_lines("profanity.txt")), key=len, reverse=True)
+    words = sorted({w.lower() for w in load_lines("profanity.txt")}, key=len, reverse=True)
     by_first: dict[str, list[str]] = {}
     for w in words:
         # Letters may be spaced out with dots, dashes or underscores: s.h.i.t, f-u-c-k.

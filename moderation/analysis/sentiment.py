@@ -9,15 +9,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from . import vader
 from ._data import Cue, load_json
 from .outcomes import find_outcome_claims
 from .profanity import profanity_flags
-from .sentiment_classes import (complaint_weight, gate_words, has_contrast, is_logistics, logistics_clause,
-                                negated_at)
 from .results import SentenceScore, Sentiment
+from .sentiment_classes import complaint_weight, gate_words, has_contrast, is_logistics, logistics_clause, negated_at
 from .text import ascii_quotes, sentence_spans
 
 # Thresholds on the weighted sentence mean; VADER's own ±0.05 is too eager for long texts.
@@ -27,7 +26,9 @@ STORY_DISCOUNT = 0.2  # share of an injury-story sentence's negativity that stil
 COMPLAINT_PRAISE_DISCOUNT = 0.6  # share of a complaint sentence's positive words that still counts
 NEGATED_COMPLAINT_SHARE = 0.5
 AFTER_CONTRAST_PRAISE = 0.2
-NEGATED_NEGATIVE_SHARE = 0.5  # a negated complaint word reads as this much of its opposite  # share of the praise before "but" when a complaint follows it
+# a negated complaint word reads as this much of its opposite; share of the praise before "but" when a
+# complaint follows it
+NEGATED_NEGATIVE_SHARE = 0.5
 OUTCOME_PRAISE = 0.4
 PROFANITY_COMPLAINT = -0.6  # a complaint cue under a negation counts as this much praise
 UNMET_SERVICE_WEIGHT = -0.5  # a sentence saying the practice did not do its job, in neutral words
@@ -237,7 +238,7 @@ def _sentence_label(score: float) -> str:
     return "positive" if score >= 0.05 else "negative" if score <= -0.05 else "neutral"
 
 
-@lru_cache(maxsize=None)
+@cache
 def _foreign_cues(language: str) -> tuple[re.Pattern[str], re.Pattern[str]] | None:
     """Negative and positive cue patterns for a language other than English."""
     lists = load_json("sentiment_multilingual.json").get(language)

@@ -103,7 +103,8 @@ def classes() -> _Classes:
         repetition=frozenset(wc["repetition"]),
         wait=_Gated(rf"\b(?:{_alternation(wc['wait_words'])})\b(?:\s+[\w'-]+){{0,4}}?\s+{_NUMBER}\s*\+?\s*"
                     rf"(?:{_alternation(wc['duration_units'])})\b", _firsts(wc["wait_words"])),
-        neglect=_Gated(rf"\b(?:{agents})\b(?!\s+else)(?:\s+[\w']+){{0,3}}?\s+(?:{acts})\b", _firsts(wc["absent_agents"])),
+        neglect=_Gated(rf"\b(?:{agents})\b(?!\s+else)(?:\s+[\w']+){{0,3}}?\s+(?:{acts})\b",
+                       _firsts(wc["absent_agents"])),
         practice_neglect=_Gated(
             rf"(?<!\bi\s)\b(?:didn'?t|did\s+not|don'?t|doesn'?t|does\s+not|never)\s+"
             rf"(?:seem\s+to\s+|really\s+|even\s+|bother\s+to\s+)?(?:{_alternation(wc['practice_neglect_verbs'])})\b",
@@ -122,7 +123,8 @@ def classes() -> _Classes:
         ignored=words("ignored_patient"),
         debt=words("unexpected_debt"),
         broken_promise=_Gated(rf"\b(?:{_alternation(wc['broken_promise_openers'])})\b.{{3,80}}?"
-                              rf"\b(?:{_alternation(wc['broken_promise_turns'])})\b", _firsts(wc["broken_promise_openers"])),
+                              rf"\b(?:{_alternation(wc['broken_promise_turns'])})\b",
+                              _firsts(wc["broken_promise_openers"])),
     )
 
 

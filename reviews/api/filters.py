@@ -5,7 +5,7 @@ request) and the counts (reviews.counters) use what they resolved to, so both ar
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone as dt_timezone
+from datetime import UTC, datetime
 
 import django_filters
 from django.db import connection
@@ -56,7 +56,7 @@ def _in_utc(value: datetime, *, field: str = "published_after") -> datetime:
     # In UTC before it reaches the database: PostgreSQL refuses offsets beyond ±15:59 that
     # Python accepts, and a moment at the calendar's edge cannot be moved at all.
     try:
-        return value.astimezone(dt_timezone.utc)
+        return value.astimezone(UTC)
     except (OverflowError, ValueError):
         raise ValidationError({field: [OUT_OF_RANGE]}) from None
 

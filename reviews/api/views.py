@@ -8,7 +8,7 @@ from __future__ import annotations
 import binascii
 import re
 from base64 import b64decode, b64encode
-from datetime import datetime, timezone as dt_timezone
+from datetime import UTC, datetime
 
 from django.db.models import QuerySet
 from django.http import Http404
@@ -27,8 +27,14 @@ from reviews.models import Location, Tag, Testimonial, Therapist
 from . import schema
 from .filters import TherapistFilter, feed_criteria_parse
 from .http_cache import CachedGetMixin
-from .serializers import (LocationSerializer, StatsSerializer, TagSerializer,
-                          TestimonialSerializer, TherapistSerializer, testimonial_represent)
+from .serializers import (
+    LocationSerializer,
+    StatsSerializer,
+    TagSerializer,
+    TestimonialSerializer,
+    TherapistSerializer,
+    testimonial_represent,
+)
 
 SLUG_PATTERN = r"[-a-zA-Z0-9_]+"
 _PAGE_SIZE = re.compile(r"[0-9]{1,9}")
@@ -85,7 +91,7 @@ class FeedPagination(StrictPagination):
             if direction not in ("n", "p") or found.tzinfo is None or not 0 < int(pk) < 2**63:
                 raise ValueError(direction)
             # In UTC: PostgreSQL refuses offsets Python accepts (a forged cursor must not make a 500).
-            return direction, (found.astimezone(dt_timezone.utc), int(pk))
+            return direction, (found.astimezone(UTC), int(pk))
         except (ValueError, OverflowError, UnicodeError, binascii.Error):
             raise ValidationError({"cursor": ["Invalid cursor: use the `next` or `previous` link as given."]}) from None
 

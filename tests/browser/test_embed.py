@@ -18,7 +18,8 @@ HOST_CSS = b'body { font-family: "DejaVu Serif", Georgia, serif; margin: 2rem; }
 
 def host_page(api: str) -> bytes:
     return f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Foot drop | Example PT</title>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1"><title>Foot drop | Example PT</title>
 <link rel="stylesheet" href="/host.css"></head>
 <body><h1>Foot drop</h1>
 <div id="es-widget" data-testimonials data-location="dayton" data-tag="foot-drop" data-limit="3" data-lang="es">

@@ -73,7 +73,8 @@ def test_redacting_a_phone_number_removes_the_flag_and_the_highlight(moderator, 
     expect(page.locator(".testimonial-text mark", has_text="732-555-0142")).to_have_count(1)
     expect(page.locator("#unresolved-flags")).to_contain_text("pii_phone")
     # when the moderator edits it out and saves
-    page.locator("textarea[name=body]").fill("Brianna fixed my knee in six weeks. Ask the clinic if you want to know more.")
+    page.locator("textarea[name=body]").fill(
+        "Brianna fixed my knee in six weeks. Ask the clinic if you want to know more.")
     page.get_by_role("button", name="Save and continue editing").click()
     page.wait_for_load_state()
     # then the flag and the highlight are gone, and a plain approval is offered again

@@ -47,7 +47,8 @@ def contrast(page, selector: str) -> float:
         let back = el;
         for (; back; back = back.parentElement) { const c = rgb(getComputedStyle(back).backgroundColor);
             if (c.length < 4 || c[3] > 0) break; }
-        return [rgb(getComputedStyle(el).color), back ? rgb(getComputedStyle(back).backgroundColor) : [255, 255, 255]]; }""")
+        return [rgb(getComputedStyle(el).color),
+                back ? rgb(getComputedStyle(back).backgroundColor) : [255, 255, 255]]; }""")
     lighter, darker = sorted((_luminance(fg), _luminance(bg)), reverse=True)
     return (lighter + 0.05) / (darker + 0.05)
 
@@ -67,7 +68,8 @@ def test_a_paste_and_send_within_three_seconds_is_asked_again_never_thanked_with
     assert not THANKS.search(page.url)
     assert Testimonial.objects.count() == 0
     notice = page.locator("#form-notice")
-    expect(notice).to_have_text("That was quicker than we expected, so please check your entries and send the form again.")
+    expect(notice).to_have_text(
+        "That was quicker than we expected, so please check your entries and send the form again.")
     expect(notice).to_be_focused()
     expect(page.locator("#error-summary")).to_have_count(0)
     expect(page.locator("#id_body")).to_have_value(STORY)
@@ -252,5 +254,6 @@ def test_the_new_states_pass_axe_core(live_server, phone, clinics, settings):
     found["withdrawal (es)"] = axe_violations(page)
     assert found == {name: [] for name in found}
     # and the check does see a problem when there is one
-    page.evaluate("() => document.querySelector('main').append(Object.assign(document.createElement('img'), {src: 'data:,'}))")
+    page.evaluate("() => document.querySelector('main')"
+                  ".append(Object.assign(document.createElement('img'), {src: 'data:,'}))")
     assert any(v.startswith("image-alt") for v in axe_violations(page))

@@ -45,9 +45,11 @@ def test_a_patient_sends_a_testimonial_from_a_phone(live_server, phone, clinics)
     # and the testimonial waits for analysis, as they typed it
     testimonial = Testimonial.objects.get()
     assert testimonial.status == "pending"
-    assert (testimonial.location.slug, testimonial.therapist.slug, testimonial.rating) == ("dayton", "brianna-kowalski", 5)
+    assert (testimonial.location.slug, testimonial.therapist.slug, testimonial.rating) == \
+        ("dayton", "brianna-kowalski", 5)
     assert testimonial.body == STORY and testimonial.condition == "ankle sprain"
-    assert (testimonial.first_name, testimonial.last_name, testimonial.email) == ("Dana", "Zimmerman", "dana@example.com")
+    assert (testimonial.first_name, testimonial.last_name, testimonial.email) == \
+        ("Dana", "Zimmerman", "dana@example.com")
     assert testimonial.display_as == "anonymous" and testimonial.locale == "en"
 
 
@@ -146,7 +148,8 @@ def test_a_patient_can_send_the_form_with_the_keyboard_alone(live_server, deskto
     page.keyboard.press("Enter")
     page.wait_for_url(f"{live_server.url}/testimonials/thanks/")
     testimonial = Testimonial.objects.get()
-    assert (testimonial.location.slug, testimonial.therapist.slug, testimonial.rating) == ("dayton", "brianna-kowalski", 4)
+    assert (testimonial.location.slug, testimonial.therapist.slug, testimonial.rating) == \
+        ("dayton", "brianna-kowalski", 4)
     assert testimonial.first_name == "Dana" and testimonial.condition == "ankle"
 
 
@@ -215,7 +218,8 @@ def test_a_link_with_clinic_and_therapist_prefills_the_form(live_server, phone, 
     page.goto(live_server.url + FORM + "?location=edison&therapist=sean-walsh")
     expect(page.locator("#id_location")).to_have_value("edison")
     expect(page.locator("#id_therapist")).to_have_value("sean-walsh")
-    assert page.locator("#id_therapist option").evaluate_all("o => o.map(x => x.value)") == ["", "maria-lopez", "sean-walsh"]
+    options = page.locator("#id_therapist option").evaluate_all("o => o.map(x => x.value)")
+    assert options == ["", "maria-lopez", "sean-walsh"]
     # the language switch keeps the preselection
     page.get_by_role("link", name="Español").tap()
     page.wait_for_url(re.compile(r"/es/testimonials/new/\?location=edison&therapist=sean-walsh$"))
@@ -281,9 +285,11 @@ def test_text_has_enough_contrast(live_server, phone, clinics):
         page.locator("button.submit").tap()  # bring the error styles in
     pairs = page.evaluate("""() => {
         const rgb = s => s.match(/[\\d.]+/g).map(Number);
-        const background = el => { for (; el; el = el.parentElement) { const c = rgb(getComputedStyle(el).backgroundColor);
+        const background = el => { for (; el; el = el.parentElement) {
+            const c = rgb(getComputedStyle(el).backgroundColor);
             if (c.length < 4 || c[3] > 0) return c; } return [255, 255, 255]; };
-        return [...document.querySelectorAll('h1, h2, p, label, legend, a, button, li, option, select, input, textarea, .num')]
+        const shown = 'h1, h2, p, label, legend, a, button, li, option, select, input, textarea, .num';
+        return [...document.querySelectorAll(shown)]
             .filter(el => el.offsetParent !== null && el.closest('.hp, .sr') === null)
             .map(el => [el.tagName + '.' + el.className, rgb(getComputedStyle(el).color), background(el)]); }""")
     low = []

@@ -106,7 +106,8 @@ def test_the_spanish_form_is_spanish_throughout(live_server, phone, clinics):
 
     # when corrected, the testimonial is stored with the Spanish authorization
     page.get_by_role("combobox", name="Clínica", exact=True).select_option("edison")
-    page.get_by_role("textbox", name="Su testimonio", exact=True).fill("Después de seis semanas puedo caminar sin dolor. ¡Gracias, Sean!")
+    page.get_by_role("textbox", name="Su testimonio", exact=True).fill(
+        "Después de seis semanas puedo caminar sin dolor. ¡Gracias, Sean!")
     page.get_by_role("textbox", name="Nombre", exact=True).fill("Lucía")
     page.get_by_role("textbox", name="Apellido", exact=True).fill("Hernández")
     page.get_by_role("textbox", name="Correo electrónico", exact=True).fill("lucia@example.com")

@@ -24,7 +24,8 @@ def run_action(client, action: str, *testimonials: Testimonial, query: str = "")
 
 def test_the_queue_opens_on_testimonials_in_review_with_their_flags(admin_client):
     waiting = in_review(body="Bri fixed my knee, call me at 732-555-0142 any time.")
-    Flag.objects.create(testimonial=waiting, code="pii_phone", severity="high", message="Phone number", start=29, end=41)
+    Flag.objects.create(testimonial=waiting, code="pii_phone", severity="high", message="Phone number",
+                        start=29, end=41)
     TestimonialFactory(body="Still pending analysis here, nothing to do yet.")
     page = admin_client.get(CHANGELIST).content.decode()
     assert "Bri fixed my knee" in page and "pii_phone" in page

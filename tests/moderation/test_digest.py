@@ -7,8 +7,7 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import Group, User
-from django.core import mail
-from django.core import signing
+from django.core import mail, signing
 from django.utils import timezone
 
 from moderation.digest import digest_link_token, digest_send_all
@@ -76,7 +75,7 @@ def test_nothing_waiting_sends_nothing(practice):
 def test_a_digest_link_opens_the_page_behind_the_login_and_expires(practice, client, settings):
     digest_send_all()
     body = next(m for m in mail.outbox if m.to == ["mod@clinic.test"]).body
-    link = re.search(rf"http://testserver(/admin/go/\S+/)\n", body).group(1)
+    link = re.search(r"http://testserver(/admin/go/\S+/)\n", body).group(1)
     # signed out: the admin's login first, and back to the link after it
     response = client.get(link)
     assert response.status_code == 302 and response["Location"].startswith("/admin/login/?next=/admin/go/")

@@ -48,8 +48,9 @@ def test_quarantining_words_already_on_file_leaves_that_testimonial_alone():
     # a bot that resends a real patient's email and words does not reject the patient's row
     from reviews import services as reviews_services
 
-    real, _ = reviews_services.testimonial_submit(enqueue=False, **submission(body="Real words of a real patient, thank you!"))
-    result = intake.testimonial_quarantine(note="honeypot filled in", **submission(body="Real words of a real patient, thank you!"))
+    words = "Real words of a real patient, thank you!"
+    real, _ = reviews_services.testimonial_submit(enqueue=False, **submission(body=words))
+    result = intake.testimonial_quarantine(note="honeypot filled in", **submission(body=words))
     real.refresh_from_db()
     assert result.pk == real.pk and real.status == "pending"
     assert Testimonial.objects.count() == 1

@@ -41,7 +41,8 @@ def test_the_confirmation_email_is_no_relay_for_text_typed_by_a_stranger(setting
 @pytest.mark.django_db
 def test_the_confirmation_greets_a_real_first_name_and_names_a_chosen_therapist():
     location = LocationFactory()
-    testimonial = TestimonialFactory(location=location, first_name="Zoë", therapist=TherapistFactory(locations=[location]))
+    testimonial = TestimonialFactory(location=location, first_name="Zoë",
+                                     therapist=TherapistFactory(locations=[location]))
     send_confirmation_email_task.apply(args=[testimonial.pk]).get()
     assert mail.outbox[0].body.startswith("Dear Zoë,")
     assert "the therapist you chose" in mail.outbox[0].body

@@ -53,7 +53,8 @@ def test_editing_body_and_condition_together_keeps_both_and_both_originals(admin
     services.testimonial_redact(testimonial=testimonial, body=WITHOUT_PHONE, condition="ACL tear", actor=admin_user)
     testimonial.refresh_from_db()
     assert (testimonial.body, testimonial.condition) == (WITHOUT_PHONE, "ACL tear")
-    assert (testimonial.body_original, testimonial.condition_original) == (WITH_PHONE, "ACL tear, Dr. Feldstein's patient")
+    assert (testimonial.body_original, testimonial.condition_original) == \
+        (WITH_PHONE, "ACL tear, Dr. Feldstein's patient")
     event = TransitionEvent.objects.get(testimonial=testimonial, reason="redacted")
     assert event.actor == admin_user
     assert event.note == "text and condition edited; flags before: pii_phone; after: none"

@@ -131,7 +131,7 @@ def test_the_system_may_reject_a_bot_on_arrival():
 def test_it_refuses_to_approve_an_expired_authorization_and_names_the_date(admin_user):
     # given a testimonial whose authorization expired on 2026-03-01 (New York time)
     testimonial = in_state("in_review")
-    expired = dt.datetime(2026, 3, 1, 17, 0, tzinfo=dt.timezone.utc)
+    expired = dt.datetime(2026, 3, 1, 17, 0, tzinfo=dt.UTC)
     Testimonial.objects.filter(pk=testimonial.pk).update(consent_expires_at=expired)
     # when a moderator approves it
     with pytest.raises(services.AuthorizationExpired, match="expired on 2026-03-01"):

@@ -46,7 +46,8 @@ def feed(dayton, edison, bri):
     now = timezone.now()
     knee = Tag.objects.get_or_create(slug="knee", defaults={"name": "Knee"})[0]
     foot_drop = Tag.objects.get_or_create(slug="foot-drop", defaults={"name": "Foot drop"})[0]
-    a = publish(TestimonialFactory(location=dayton, therapist=bri, rating=5, condition="knee"), when=now - timedelta(days=3))
+    a = publish(TestimonialFactory(location=dayton, therapist=bri, rating=5, condition="knee"),
+                when=now - timedelta(days=3))
     a.tags.set([knee])
     b = publish(TestimonialFactory(location=edison, rating=3), when=now - timedelta(days=2))
     c = publish(TestimonialFactory(location=dayton, rating=4), when=now - timedelta(days=1))

@@ -25,7 +25,7 @@ def test_a_published_authorization_text_never_changes(version, language):
 
 @pytest.mark.parametrize("language", ["en", "es"])
 def test_the_authorization_names_every_element_of_45_cfr_164_508(language):
-    text = consent_text(version=CURRENT_VERSION, given_at=dt.datetime(2026, 1, 15, 17, tzinfo=dt.timezone.utc),
+    text = consent_text(version=CURRENT_VERSION, given_at=dt.datetime(2026, 1, 15, 17, tzinfo=dt.UTC),
                         language=language).lower()
     words = {
         "en": ["my words", "first name and last initial", "clinic", "therapist",  # what is disclosed
@@ -44,7 +44,7 @@ def test_the_authorization_names_every_element_of_45_cfr_164_508(language):
 
 
 def test_an_authorization_given_on_29_february_expires_on_28_february():
-    assert consent_expiry(given_at=dt.datetime(2028, 2, 29, 12, tzinfo=dt.timezone.utc)).date() == dt.date(2031, 2, 28)
+    assert consent_expiry(given_at=dt.datetime(2028, 2, 29, 12, tzinfo=dt.UTC)).date() == dt.date(2031, 2, 28)
 
 
 # --- version 2: what is disclosed, exactly, and where to revoke in writing (issue 7, items 1 and 10) ------

@@ -1,7 +1,7 @@
 """The feed counters are kept by database triggers, whatever writes the rows."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone as dt_timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.db.models import Avg, Count
@@ -32,7 +32,7 @@ def mix():
     ann = TherapistFactory(slug="ann", locations=[north])
     knee = Tag.objects.create(slug="knee-x", name="Knee")
     hip = Tag.objects.create(slug="hip-x", name="Hip")
-    base = datetime(2026, 3, 10, 12, tzinfo=dt_timezone.utc)
+    base = datetime(2026, 3, 10, 12, tzinfo=UTC)
     rows = []
     for i in range(30):
         status = ("approved", "approved", "in_review", "rejected", "withdrawn", "pending")[i % 6]

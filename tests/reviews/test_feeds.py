@@ -77,7 +77,8 @@ def test_it_serves_one_atom_entry_per_published_testimonial_with_text_content(cl
 
 def test_each_entry_states_the_language_of_its_words(client, chain):
     Testimonial.objects.filter(pk=chain["south"].pk).update(language="es")
-    langs = {title: e.get("{http://www.w3.org/XML/1998/namespace}lang") for title, e in entries(client.get(URL)).items()}
+    xml_lang = "{http://www.w3.org/XML/1998/namespace}lang"
+    langs = {title: e.get(xml_lang) for title, e in entries(client.get(URL)).items()}
     assert langs["Stephanie M. — South"] == "es" and langs["Stephanie M. — North Clinic"] == "en"
 
 

@@ -90,4 +90,5 @@ def _with_author(context, first_name: str, last_name: str):
 
     if not first_name and not last_name:
         return context
-    return replace(context or AnalysisContext(), author_first_name=first_name.strip(), author_last_name=last_name.strip())
+    return replace(context or AnalysisContext(), author_first_name=first_name.strip(),
+                   author_last_name=last_name.strip())

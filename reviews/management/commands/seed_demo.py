@@ -135,7 +135,7 @@ class Command(BaseCommand):
 
     def _therapists(self, locations: list[Location]) -> list[Therapist]:
         result = []
-        for index, (first, last) in enumerate(zip(FIRST, LAST)):
+        for index, (first, last) in enumerate(zip(FIRST, LAST, strict=True)):
             # Two therapists a clinic, and some who also cover the neighbouring clinic.
             at = [locations[index % len(locations)]]
             if index % 3 == 0:

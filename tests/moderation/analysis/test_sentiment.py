@@ -4,8 +4,7 @@ from __future__ import annotations
 import pytest
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
-from moderation.analysis import analyze
-from moderation.analysis import vader
+from moderation.analysis import analyze, vader
 
 # Short made-up sentences, one mechanism each; realistic texts live in bench/data (the regression set).
 POSITIVE = [
