@@ -52,7 +52,8 @@ def seed(rows: int) -> None:
                         body=f"My knee is much better after therapy, visit {i}.", first_name="Pat", last_name="Doe",
                         email=f"p{i}@example.com", consent_text="x", consent_version=1, consented_at=now,
                         consent_expires_at=consent_expiry(given_at=now), submission_key=f"k{i}",
-                        status=STATUSES[i % len(STATUSES)], published_at=now if STATUSES[i % len(STATUSES)] == "approved" else None)
+                        status=STATUSES[i % len(STATUSES)],
+                        published_at=now if STATUSES[i % len(STATUSES)] == "approved" else None)
             for i in batch)
         Analysis.objects.bulk_create(
             Analysis(testimonial_id=t.pk, analyzer_version="bench", compound=((t.pk % 200) - 100) / 100, pos=0.3,
@@ -93,7 +94,8 @@ def main() -> None:
     try:
         started = time.perf_counter()
         seed(args.rows)
-        print(f"database: {connection.vendor}; {args.rows:,} testimonials seeded in {time.perf_counter() - started:.0f} s")
+        seeded_in = time.perf_counter() - started
+        print(f"database: {connection.vendor}; {args.rows:,} testimonials seeded in {seeded_in:.0f} s")
         from django.contrib.auth.models import Group, User
 
         from moderation.dashboard import dashboard_compute
@@ -105,8 +107,8 @@ def main() -> None:
         manager.groups.add(Group.objects.get(name="Clinic managers"))
         ClinicAssignment.objects.create(user=manager, location=Location.objects.get(slug="town-3"))
         for label, user in (("every clinic", moderator), ("one clinic (manager)", manager)):
-            user = User.objects.get(pk=user.pk)
-            seconds, queries = timed(lambda: dashboard_compute(user=user))
+            fresh = User.objects.get(pk=user.pk)
+            seconds, queries = timed(lambda fresh=fresh: dashboard_compute(user=fresh))
             print(f"figures, {label}: {seconds * 1000:.0f} ms, {queries} queries")
             if args.queries:
                 with CaptureQueriesContext(connection) as captured:

@@ -36,7 +36,7 @@ def bar_chart(*, title: str, labels: Sequence[str], values: Sequence[float | Non
     top = max([v for v in values if v is not None] + [max_value or 0, 0]) or 1
     height = max(row * len(labels), row) + 6
     parts = []
-    for i, (label, value) in enumerate(zip(labels, values)):
+    for i, (label, value) in enumerate(zip(labels, values, strict=False)):
         y = 3 + i * row
         shown = "—" if value is None else value_format.format(value)
         length = 0 if value is None else bar_width * value / top
@@ -44,7 +44,8 @@ def bar_chart(*, title: str, labels: Sequence[str], values: Sequence[float | Non
         parts.append(format_html('<rect x="{}" y="{}" width="{}" height="{}" fill="{}"/>',
                                  label_width, y + 3, f"{length:.1f}", row - 6, colour))
         parts.append(_text(label_width + length + 4, y + 13, shown))
-    desc = "; ".join(f"{label}: {'no data' if v is None else value_format.format(v)}" for label, v in zip(labels, values))
+    desc = "; ".join(f"{label}: {'no data' if v is None else value_format.format(v)}"
+                     for label, v in zip(labels, values, strict=False))
     return _frame(title=title, desc=desc or "No data.", width=label_width + bar_width + 60, height=height,
                   body=format_html_join("", "{}", ((p,) for p in parts)), css="chart-bars")
 
@@ -57,7 +58,8 @@ def column_chart(*, title: str, categories: Sequence[str], series: Sequence[tupl
     top = max([v for _, values in series for v in values] + [1])
     parts = [format_html('<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="#999"/>', left, legend + plot_height,
                          width - 6, legend + plot_height),
-             _text(left - 4, legend + 8, f"{top:g}", anchor="end"), _text(left - 4, legend + plot_height, "0", anchor="end")]
+             _text(left - 4, legend + 8, f"{top:g}", anchor="end"),
+             _text(left - 4, legend + plot_height, "0", anchor="end")]
     for s, (name, _) in enumerate(series):
         x = left + s * 92
         parts.append(format_html('<rect x="{}" y="4" width="10" height="10" fill="{}"/>', x, PALETTE[s % len(PALETTE)]))
@@ -110,7 +112,8 @@ def line_chart(*, title: str, categories: Sequence[str], series: Sequence[tuple[
             parts += [format_html('<circle cx="{}" cy="{}" r="3" fill="{}"/>', f"{px:.1f}", f"{py:.1f}", colour)
                       for px, py in points]
     desc = "; ".join(f"{name}: " + ", ".join(f"{category} {'—' if v is None else value_format.format(v)}"
-                                             for category, v in zip(categories, values)) for name, values in series)
+                                             for category, v in zip(categories, values, strict=False))
+                     for name, values in series)
     return _frame(title=title, desc=desc or "No data.", width=left + plot_width + 30,
                   height=top_pad + plot_height + 26, body=format_html_join("", "{}", ((p,) for p in parts)),
                   css="chart-lines")
@@ -125,7 +128,8 @@ def sparkline(*, title: str, values: Sequence[float | None], low: float, high: f
               for i, v in enumerate(values) if v is not None]
     body = format_html('<polyline points="{}" fill="none" stroke="{}" stroke-width="1.5"/>',
                        " ".join(f"{x:.1f},{y:.1f}" for x, y in points), PALETTE[0]) if len(points) > 1 else (
-        format_html('<circle cx="{}" cy="{}" r="2" fill="{}"/>', f"{points[0][0]:.1f}", f"{points[0][1]:.1f}", PALETTE[0])
+        format_html('<circle cx="{}" cy="{}" r="2" fill="{}"/>', f"{points[0][0]:.1f}", f"{points[0][1]:.1f}",
+                    PALETTE[0])
         if points else mark_safe(""))
     desc = ", ".join("—" if v is None else value_format.format(v) for v in values)
     return _frame(title=title, desc=desc, width=width, height=height, body=body, css="chart-spark")

@@ -108,7 +108,8 @@ class ApproveSerializer(serializers.Serializer):
 
     def validate(self, data: dict) -> dict:
         if data["confirm_flags"] and not data["note"].strip():
-            raise serializers.ValidationError({"note": ["Approving despite high-severity flags needs a note saying why."]})
+            raise serializers.ValidationError(
+                {"note": ["Approving despite high-severity flags needs a note saying why."]})
         return data
 
 

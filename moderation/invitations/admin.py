@@ -89,7 +89,8 @@ class InvitationBatchAdmin(admin.ModelAdmin):
                 report = invitation_batch_create(content=upload.read(MAX_BYTES + 1), filename=upload.name,
                                                  user=request.user)
                 if report.batch is not None:
-                    counts = {s: sum(r.outcome == s for r in report.rows) for s in (S.PENDING, S.DUPLICATE, S.OPTED_OUT)}
+                    counts = {s: sum(r.outcome == s for r in report.rows)
+                              for s in (S.PENDING, S.DUPLICATE, S.OPTED_OUT)}
                     self.message_user(request, (
                         f"{len(report.rows)} rows imported: {counts[S.PENDING]} invitations are being sent, "
                         f"{counts[S.DUPLICATE]} skipped as invited recently, {counts[S.OPTED_OUT]} opted out."),

@@ -36,7 +36,8 @@ def form_link(*, location_slug: str, therapist_slug: str = "", language: str = "
 
 def _message(invitation: Invitation, *, reminder: bool) -> EmailMessage:
     with translation.override(invitation.language):
-        opt_out_url = settings.SITE_URL + reverse("invitation-opt-out", args=[opt_out_token(invitation_id=invitation.pk)])
+        opt_out_path = reverse("invitation-opt-out", args=[opt_out_token(invitation_id=invitation.pk)])
+        opt_out_url = settings.SITE_URL + opt_out_path
     context = {
         "greeting_name": greeting_name(invitation.first_name), "clinic": invitation.location.name,
         "therapist": invitation.therapist.name if invitation.therapist else "", "reminder": reminder,
@@ -58,7 +59,8 @@ def invitation_send(*, invitation: Invitation) -> str:
     if is_opted_out(invitation.email):
         Invitation.objects.filter(pk=invitation.pk, status=S.PENDING).update(status=S.OPTED_OUT)
         return S.OPTED_OUT
-    claimed = Invitation.objects.filter(pk=invitation.pk, status=S.PENDING).update(status=S.SENT, sent_at=timezone.now())
+    claimed = Invitation.objects.filter(pk=invitation.pk, status=S.PENDING).update(status=S.SENT,
+                                                                                  sent_at=timezone.now())
     if not claimed:
         return Invitation.objects.filter(pk=invitation.pk).values_list("status", flat=True).first() or ""
     try:

@@ -21,7 +21,9 @@ logger = logging.getLogger(__name__)
 @never_cache
 def invitation_opt_out_view(request: HttpRequest, token: str) -> HttpResponse:
     invitation_id = opt_out_token_parse(token)
-    invitation = Invitation.objects.select_related("location").filter(pk=invitation_id).first() if invitation_id else None
+    invitation = None
+    if invitation_id:
+        invitation = Invitation.objects.select_related("location").filter(pk=invitation_id).first()
     if invitation is None:
         return render(request, "moderation/invitation_opt_out.html", {"invalid": True}, status=404)
     if request.method == "POST":

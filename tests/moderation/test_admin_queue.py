@@ -196,7 +196,7 @@ def test_beyond_the_exact_limit_postgresql_estimates_and_the_page_says_about(adm
 
 def test_on_postgresql_the_search_has_trigram_indexes_and_on_sqlite_none(db):
     with connection.cursor() as cursor:
-        names = {index for index in connection.introspection.get_constraints(cursor, "reviews_testimonial")}
+        names = set(connection.introspection.get_constraints(cursor, "reviews_testimonial"))
     trigram = {"testimonial_body_trgm_idx", "testimonial_first_name_trgm_idx", "testimonial_last_name_trgm_idx"}
     if connection.vendor == "postgresql":
         assert trigram <= names

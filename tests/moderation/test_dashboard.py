@@ -41,7 +41,8 @@ def read_csv(response) -> list[list[str]]:
 
 @pytest.fixture
 def practice():
-    woodbridge, edison = LocationFactory(name="Woodbridge", slug="woodbridge"), LocationFactory(name="Edison", slug="edison")
+    woodbridge = LocationFactory(name="Woodbridge", slug="woodbridge")
+    edison = LocationFactory(name="Edison", slug="edison")
     brianna = TherapistFactory(first_name="Brianna", last_name="Kowalski", locations=[woodbridge])
     maria = TherapistFactory(first_name="Maria", last_name="Lopez", locations=[edison])
     approved = analysed(location=woodbridge, therapist=brianna, rating=5, last_name="Woodbridgeperson",

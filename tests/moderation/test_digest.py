@@ -41,7 +41,8 @@ def practice(db, settings):
     dayton, edison = LocationFactory(name="Dayton", slug="dayton"), LocationFactory(name="Edison", slug="edison")
     phoned = waiting(dayton, days=3, last_name="Zimmerman", email="dana@example.com", rating=2,
                      body="Call me at 732-555-0142, the front desk lost my file twice.")
-    Flag.objects.create(testimonial=phoned, code="pii_phone", severity="high", message="A phone number", start=11, end=23)
+    Flag.objects.create(testimonial=phoned, code="pii_phone", severity="high", message="A phone number",
+                        start=11, end=23)
     calm = waiting(edison, days=1)
     return {"dayton": dayton, "edison": edison, "phoned": phoned, "calm": calm,
             "moderator": staff("mod", "Moderators"), "manager": staff("edison-mgr", "Clinic managers", edison),

@@ -25,7 +25,8 @@ def test_five_wrong_passwords_lock_the_account_and_the_right_one_is_refused(clie
         assert attempt(client, "wrong").status_code == 200  # the form again, with its error
     locked = attempt(client, "wrong")
     assert locked.status_code == 429
-    assert "Sign-in is locked for 30 minutes" in locked.content.decode() and "axes_reset_username moderator" in locked.content.decode()
+    page = locked.content.decode()
+    assert "Sign-in is locked for 30 minutes" in page and "axes_reset_username moderator" in page
     refused = attempt(client, PASSWORD)
     assert refused.status_code == 429 and "_auth_user_id" not in client.session
 

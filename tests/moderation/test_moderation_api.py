@@ -108,7 +108,8 @@ def test_a_clinic_manager_sees_and_acts_on_their_clinic_only(client, world):
     assert response.status_code == 404
     assert Testimonial.objects.get(pk=other).status == "in_review"
     # their own is theirs to approve
-    response = post(client, f"{API}{world['at_dayton'].pk}/approve/", world["manager"], {"expected_status": "in_review"})
+    response = post(client, f"{API}{world['at_dayton'].pk}/approve/", world["manager"],
+                    {"expected_status": "in_review"})
     assert response.status_code == 200 and response.json()["status"] == "approved"
 
 
@@ -233,7 +234,8 @@ def test_unresolved_high_flags_need_confirmation_and_a_note(client, world):
     response = post(client, path, world["moderator"],
                     {"expected_status": "in_review", "confirm_flags": True, "note": "the clinic's address"})
     assert response.status_code == 200
-    assert "approved despite pii_email" in TransitionEvent.objects.get(testimonial=testimonial, to_status="approved").note
+    event = TransitionEvent.objects.get(testimonial=testimonial, to_status="approved")
+    assert "approved despite pii_email" in event.note
 
 
 def test_an_expired_authorization_is_a_409_not_a_publication(client, world):

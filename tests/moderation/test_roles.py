@@ -31,7 +31,8 @@ def in_review(**kwargs) -> Testimonial:
 
 @pytest.fixture
 def clinics():
-    woodbridge, edison = LocationFactory(name="Woodbridge", slug="woodbridge"), LocationFactory(name="Edison", slug="edison")
+    woodbridge = LocationFactory(name="Woodbridge", slug="woodbridge")
+    edison = LocationFactory(name="Edison", slug="edison")
     TherapistFactory(first_name="Brianna", last_name="Kowalski", locations=[woodbridge])
     TherapistFactory(first_name="Maria", last_name="Lopez", locations=[edison])
     return woodbridge, edison
@@ -132,10 +133,12 @@ def test_a_superuser_assigns_clinics_on_the_users_page(admin_client, clinics):
     page = admin_client.get(f"/admin/auth/user/{manager.pk}/change/").content.decode()
     assert "clinics this user manages" in page.lower()
     prefix = "clinic_assignments"
-    data = {"username": "newmanager", "is_active": "on", "is_staff": "on", "groups": [g.pk for g in manager.groups.all()],
+    data = {"username": "newmanager", "is_active": "on", "is_staff": "on",
+            "groups": [g.pk for g in manager.groups.all()],
             "last_login_0": "", "last_login_1": "", "date_joined_0": "2026-12-01", "date_joined_1": "10:00:00",
             f"{prefix}-TOTAL_FORMS": "1", f"{prefix}-INITIAL_FORMS": "0", f"{prefix}-MIN_NUM_FORMS": "0",
-            f"{prefix}-MAX_NUM_FORMS": "1000", f"{prefix}-0-location": str(clinics[1].pk), f"{prefix}-0-user": str(manager.pk)}
+            f"{prefix}-MAX_NUM_FORMS": "1000", f"{prefix}-0-location": str(clinics[1].pk),
+            f"{prefix}-0-user": str(manager.pk)}
     response = admin_client.post(f"/admin/auth/user/{manager.pk}/change/", data)
     assert response.status_code == 302, response.content.decode()[:2000]
     assert list(ClinicAssignment.objects.filter(user=manager).values_list("location__slug", flat=True)) == ["edison"]

@@ -52,7 +52,8 @@ def test_the_api_publishes_the_condition_only_under_an_authorization_that_names_
     from django.utils import timezone
 
     # given a published testimonial whose authorization on screen named the condition, or did not
-    assert client.post("/testimonials/new/", valid_post(condition="foot drop", consent_condition=named)).status_code == 302
+    response = client.post("/testimonials/new/", valid_post(condition="foot drop", consent_condition=named))
+    assert response.status_code == 302
     testimonial = Testimonial.objects.get()
     Testimonial.objects.filter(pk=testimonial.pk).update(status="approved", published_at=timezone.now())
     # then the condition is public only where the patient authorised it
