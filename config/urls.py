@@ -25,3 +25,5 @@ urlpatterns += i18n_patterns(
     path("testimonials/renew/<str:token>/", testimonial_renew_view, name="testimonial-renew"),
     prefix_default_language=False,
 )
+
+handler404 = "config.errors.page_not_found"
