@@ -227,7 +227,12 @@ CONTENT_SECURITY_POLICY = os.environ.get(
 )
 
 # ---------------------------------------------------------------------------- email
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# SMTP in production; the console (whole messages on standard output) only with debug on (`make run`).
+# A console setting with debug off sends nothing and prints none of the message (config/mail.py).
+_CONSOLE_EMAIL = "django.core.mail.backends.console.EmailBackend"
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND") or (_CONSOLE_EMAIL if DEBUG else "django.core.mail.backends.smtp.EmailBackend")
+if EMAIL_BACKEND == _CONSOLE_EMAIL and not DEBUG:
+    EMAIL_BACKEND = "config.mail.WithheldConsoleBackend"
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
@@ -374,11 +379,20 @@ PRIVACY_CONTACT = os.environ.get(
 )
 
 # ---------------------------------------------------------------------------- logging
+# Every line goes through one handler whose filter removes email addresses, withdrawal/renewal tokens and
+# IP addresses (config/log_redaction.py): a safety net, as the code logs ids only. Django's own handlers
+# (runserver's request lines, the DEBUG console) are replaced by it, and the Celery worker keeps it too
+# (config/celery.py).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"redact": {"()": "config.log_redaction.RedactPersonalData"}},
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.server": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.db.backends": {"level": "WARNING"},
+    },
 }
