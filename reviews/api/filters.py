@@ -2,8 +2,9 @@
 An empty value (`?tag=`) means no filter. Each parameter has one grammar, written once below as the
 regular expression the OpenAPI schema publishes (schema.py; the whole numbers as integer bounds with the
 same limits): whatever the API accepts matches it, so the schema and the behaviour cannot drift apart
-(schemathesis checks it, tests/hostile/). The API parses them with `feed_criteria_parse` (no form per request) and the counts (reviews.counters) use what they
-resolved to, so both are filtered alike; `TestimonialFilter` (the Atom feed) calls the same parsers."""
+(schemathesis checks it, tests/hostile/). The API parses them with `feed_criteria_parse` (no form per
+request) and the counts (reviews.counters) use what they resolved to, so both are filtered alike;
+`TestimonialFilter` (the Atom feed) calls the same parsers."""
 from __future__ import annotations
 
 import re
