@@ -16,4 +16,4 @@ RUN DJANGO_SECRET_KEY=build-only python manage.py collectstatic --noinput -v 0 \
 
 USER app
 EXPOSE 8000
-CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+CMD ["gunicorn", "-c", "config/gunicorn.py", "config.wsgi:application"]

@@ -257,7 +257,12 @@ CONTENT_SECURITY_POLICY = env_str(
 )
 
 # ---------------------------------------------------------------------------- email
-EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# SMTP in production; the console (whole messages on standard output) only with debug on (`make run`).
+# A console setting with debug off sends nothing and prints none of the message (config/mail.py).
+_CONSOLE_EMAIL = "django.core.mail.backends.console.EmailBackend"
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", _CONSOLE_EMAIL if DEBUG else "django.core.mail.backends.smtp.EmailBackend")
+if EMAIL_BACKEND == _CONSOLE_EMAIL and not DEBUG:
+    EMAIL_BACKEND = "config.mail.WithheldConsoleBackend"
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
@@ -449,13 +454,22 @@ if MODERATION_DIGEST_HOURS:
     }
 
 # ---------------------------------------------------------------------------- logging
+# Every line goes through one handler whose filter removes email addresses, withdrawal/renewal tokens and
+# IP addresses (config/log_redaction.py): a safety net, as the code logs ids only. Django's own handlers
+# (runserver's request lines, the DEBUG console) are replaced by it, and the Celery worker keeps it too
+# (config/celery.py).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"redact": {"()": "config.log_redaction.RedactPersonalData"}},
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact"]}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.server": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.db.backends": {"level": "WARNING"},
+    },
 }
 
 # ---------------------------------------------------------------------------- error reporting

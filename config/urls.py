@@ -34,3 +34,5 @@ urlpatterns += i18n_patterns(
     path("testimonials/invitations/opt-out/<str:token>/", invitation_opt_out_view, name="invitation-opt-out"),
     prefix_default_language=False,
 )
+
+handler404 = "config.errors.page_not_found"

@@ -30,6 +30,8 @@ def _month(moment: datetime) -> int:
 
 def _month_end(moment: datetime) -> datetime:
     utc = moment.astimezone(UTC)
+    if (utc.year, utc.month) == (9999, 12):  # the calendar's last month has no next one
+        return datetime.max.replace(tzinfo=UTC)
     year, month = (utc.year + 1, 1) if utc.month == 12 else (utc.year, utc.month + 1)
     return datetime(year, month, 1, tzinfo=UTC)
 

@@ -155,3 +155,28 @@ def _fresh_cache():
 
     analysis_store._practice_cache = None  # the therapists a test creates are not hidden by an earlier test's
     yield
+
+
+@pytest.fixture
+def production_log():
+    """What the configured log handler (the redacting one of settings.LOGGING) writes, at INFO and above."""
+    import io
+    import logging
+
+    from config.log_redaction import RedactPersonalData
+
+    handlers = [h for h in logging.getLogger().handlers
+                if any(isinstance(f, RedactPersonalData) for f in h.filters) and isinstance(h, logging.StreamHandler)]
+    assert handlers, "settings.LOGGING has no redacting handler on the root logger"
+    stream, root = io.StringIO(), logging.getLogger()
+    old = [(h, h.stream) for h in handlers]
+    for handler in handlers:
+        handler.stream = stream  # not setStream(): it flushes the old stream, which pytest may have closed
+    level = root.level
+    root.setLevel(logging.INFO)
+    try:
+        yield stream
+    finally:
+        root.setLevel(level)
+        for handler, previous in old:
+            handler.stream = previous

@@ -1,7 +1,10 @@
 """Filters of the public feed; an unknown value is a 400 with a message, never an empty 200 or a 500.
-An empty value (`?tag=`) means no filter. The API parses them with `feed_criteria_parse` (no form per
+An empty value (`?tag=`) means no filter. Each parameter has one grammar, written once below as the
+regular expression the OpenAPI schema publishes (schema.py; the whole numbers as integer bounds with the
+same limits): whatever the API accepts matches it, so the schema and the behaviour cannot drift apart
+(schemathesis checks it, tests/hostile/). The API parses them with `feed_criteria_parse` (no form per
 request) and the counts (reviews.counters) use what they resolved to, so both are filtered alike;
-`TestimonialFilter` applies the same rules as a django-filter FilterSet for other views."""
+`TestimonialFilter` (the Atom feed) calls the same parsers."""
 from __future__ import annotations
 
 import re
@@ -10,28 +13,46 @@ from datetime import UTC, datetime
 import django_filters
 from django.db import connection
 from django.db.models import QuerySet
-from django.utils.dateparse import parse_datetime
 from django.utils.timezone import is_naive, make_aware
 from rest_framework.exceptions import ValidationError
 
 from reviews.counters import FeedCriteria
 from reviews.models import Location, Tag, Testimonial, Therapist
 
-_SLUG = re.compile(r"[-a-zA-Z0-9_]{1,80}")
+# The grammars (ECMAScript-compatible, as OpenAPI wants; ASCII only: `\d` would admit other scripts' digits).
+_ONE = r"[-a-zA-Z0-9_]{1,80}"
+SLUG_LIST_PATTERN = rf"^ *(?:{_ONE} *)?(?:, *(?:{_ONE} *)?)*$"  # "dayton", "dayton,edison", "dayton, edison"
+SLUG_PATTERN = rf"^ *(?:{_ONE})? *$"
+# ISO 8601 as people write it: a date, or a date and time with an optional offset (none: the practice's zone).
+DATETIME_PATTERN = (r"^[0-9]{4}-[0-9]{2}-[0-9]{2}"
+                    r"(?:[T ][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]{1,6})?)?(?:Z|[+-][0-9]{2}:[0-9]{2})?)?$")
+RATING_PATTERN = r"^[1-5]$"
+PAGE_SIZE_PATTERN = r"^[1-9][0-9]{0,8}$"
+MAX_SLUGS = 30
+
+_SLUG_LIST, _SLUG_ONE = re.compile(SLUG_LIST_PATTERN), re.compile(SLUG_PATTERN)
+_DATETIME, _RATING = re.compile(DATETIME_PATTERN), re.compile(RATING_PATTERN)
+
+BAD_RATING = "min_rating must be a whole number from 1 to 5."
+BAD_DATETIME = ("Enter an ISO 8601 date-time, e.g. 2026-01-31T00:00:00Z or 2026-01-31T09:00:00-05:00 "
+                "(in a URL, write + as %2B).")
+OUT_OF_RANGE = ("published_after is out of range: give a date-time between 0001-01-02 and 9999-12-30, "
+                "e.g. 2026-01-31T00:00:00Z.")
 
 
 def _known_ids(model, raw: str, *, field: str, what: str, several: bool = True) -> tuple[int, ...]:
     """The ids of the slugs in `raw` (comma-separated), or a 400 naming what is wrong."""
-    slugs = list(dict.fromkeys(s.strip() for s in raw.split(",") if s.strip()))
+    if not several and "," in raw:
+        raise ValidationError({field: [f"Give one {what} slug, not several."]})
+    slugs = list(dict.fromkeys(s.strip(" ") for s in raw.split(",") if s.strip(" ")))
     if not slugs:
         raise ValidationError({field: [f"Give at least one {what} slug."]})
-    if len(slugs) > 1 and not several:
-        raise ValidationError({field: [f"Give one {what} slug, not several."]})
-    malformed = [s for s in slugs if not _SLUG.fullmatch(s)]
-    if malformed:  # never sent to the database (PostgreSQL refuses NUL bytes with an error)
+    if not (_SLUG_LIST if several else _SLUG_ONE).fullmatch(raw):
+        # Never sent to the database (PostgreSQL refuses NUL bytes with an error); named, cut short.
+        malformed = [s for s in slugs if not re.fullmatch(_ONE, s)] or slugs
         raise ValidationError({field: [f"Not a {what} slug: {', '.join(m[:40] for m in malformed)!r}."]})
-    if len(slugs) > 30:
-        raise ValidationError({field: [f"At most 30 {what} slugs at a time."]})
+    if len(slugs) > MAX_SLUGS:
+        raise ValidationError({field: [f"At most {MAX_SLUGS} {what} slugs at a time."]})
     with connection.cursor() as cursor:  # plain SQL: on the feed's hot path the ORM cost more than the query
         cursor.execute(f"SELECT slug, id FROM {model._meta.db_table} WHERE slug IN ({', '.join(['%s'] * len(slugs))})",
                        slugs)
@@ -42,26 +63,28 @@ def _known_ids(model, raw: str, *, field: str, what: str, several: bool = True) 
     return tuple(known[s] for s in slugs)
 
 
-def _min_rating(value, *, field: str = "min_rating") -> int:
-    if value != int(value) or not 1 <= value <= 5:
-        raise ValidationError({field: ["min_rating must be a whole number from 1 to 5."]})
-    return int(value)
+def min_rating_parse(raw: str, *, field: str = "min_rating") -> int:
+    if not _RATING.fullmatch(raw):
+        raise ValidationError({field: [BAD_RATING]})
+    return int(raw)
 
 
-OUT_OF_RANGE = ("published_after is out of range: give a date-time between 0001-01-02 and 9999-12-30, "
-                "e.g. 2026-01-31T00:00:00Z.")
-
-
-def _in_utc(value: datetime, *, field: str = "published_after") -> datetime:
-    # In UTC before it reaches the database: PostgreSQL refuses offsets beyond ±15:59 that
-    # Python accepts, and a moment at the calendar's edge cannot be moved at all.
+def published_after_parse(raw: str, *, field: str = "published_after") -> datetime:
+    """The moment in UTC, or a 400: malformed, impossible (2026-02-30) or beyond what can be stored."""
+    if not _DATETIME.fullmatch(raw):
+        raise ValidationError({field: [BAD_DATETIME]})
     try:
-        return value.astimezone(UTC)
+        moment = datetime.fromisoformat(raw)
+    except ValueError:  # February 30th, 25 o'clock, an offset of 24 hours…
+        raise ValidationError({field: [BAD_DATETIME]}) from None
+    try:
+        if is_naive(moment):  # read in the practice's time zone, as the form fields do
+            moment = make_aware(moment)
+        # In UTC before it reaches the database: PostgreSQL refuses offsets beyond ±15:59 that
+        # Python accepts, and a moment at the calendar's edge cannot be moved at all.
+        return moment.astimezone(UTC)
     except (OverflowError, ValueError):
         raise ValidationError({field: [OUT_OF_RANGE]}) from None
-
-
-_RATING = re.compile(r"[0-9]{1,3}")
 
 
 def feed_criteria_parse(params) -> FeedCriteria:
@@ -70,60 +93,36 @@ def feed_criteria_parse(params) -> FeedCriteria:
     a form per request (the feed's hottest path)."""
     found: dict = {}
     errors: dict = {}
-
-    def check(name: str, parse) -> None:
+    parsers = {
+        "location_ids": ("location", lambda raw: _known_ids(Location, raw, field="location", what="clinic")),
+        "therapist_ids": ("therapist", lambda raw: _known_ids(Therapist, raw, field="therapist", what="therapist")),
+        "min_rating": ("min_rating", min_rating_parse),
+        "tag_id": ("tag", lambda raw: _known_ids(Tag, raw, field="tag", what="tag", several=False)[0]),
+        "published_after": ("published_after", published_after_parse),
+    }
+    for key, (name, parse) in parsers.items():
         raw = params.get(name, "")
         if raw == "":
-            return
+            continue
         try:
-            parse(raw)
+            found[key] = parse(raw)
         except ValidationError as error:
             errors.update(error.detail)
-
-    def location(raw: str) -> None:
-        found["location_ids"] = _known_ids(Location, raw, field="location", what="clinic")
-
-    def therapist(raw: str) -> None:
-        found["therapist_ids"] = _known_ids(Therapist, raw, field="therapist", what="therapist")
-
-    def tag(raw: str) -> None:
-        (found["tag_id"],) = _known_ids(Tag, raw, field="tag", what="tag", several=False)
-
-    def min_rating(raw: str) -> None:
-        if not _RATING.fullmatch(raw):
-            raise ValidationError({"min_rating": ["min_rating must be a whole number from 1 to 5."]})
-        found["min_rating"] = _min_rating(int(raw))
-
-    def published_after(raw: str) -> None:
-        try:
-            moment = parse_datetime(raw.strip())
-        except ValueError:
-            moment = None
-        if moment is None:
-            raise ValidationError({"published_after": ["Enter an ISO 8601 date-time, e.g. 2026-01-31T00:00:00Z."]})
-        if is_naive(moment):  # read in the practice's time zone, as the form fields do
-            try:
-                moment = make_aware(moment)
-            except (OverflowError, ValueError):
-                raise ValidationError({"published_after": [OUT_OF_RANGE]}) from None
-        found["published_after"] = _in_utc(moment)
-
-    for name, parse in (("location", location), ("therapist", therapist), ("min_rating", min_rating),
-                        ("tag", tag), ("published_after", published_after)):
-        check(name, parse)
     if errors:
         raise ValidationError(errors)
     return FeedCriteria(**found)
 
 
 class TestimonialFilter(django_filters.FilterSet):
-    location = django_filters.CharFilter(method="filter_location",
+    """The feed's filters as a FilterSet (the Atom feed), with the API's parsers: the same answers."""
+
+    location = django_filters.CharFilter(method="filter_location", strip=False,
                                          help_text="Clinic slug; several separated by commas.")
-    therapist = django_filters.CharFilter(method="filter_therapist", help_text="Therapist slug.")
-    min_rating = django_filters.NumberFilter(method="filter_min_rating", help_text="1–5.")
-    tag = django_filters.CharFilter(method="filter_tag", help_text="Condition or body-region tag slug.")
-    published_after = django_filters.IsoDateTimeFilter(method="filter_published_after",
-                                                       help_text="ISO 8601 date-time.")
+    therapist = django_filters.CharFilter(method="filter_therapist", strip=False, help_text="Therapist slug.")
+    min_rating = django_filters.CharFilter(method="filter_min_rating", strip=False, help_text="1–5.")
+    tag = django_filters.CharFilter(method="filter_tag", strip=False, help_text="Condition or body-region tag slug.")
+    published_after = django_filters.CharFilter(method="filter_published_after", strip=False,
+                                                help_text="ISO 8601 date-time.")
 
     class Meta:
         model = Testimonial
@@ -150,17 +149,17 @@ class TestimonialFilter(django_filters.FilterSet):
         self.criteria["tag_id"] = tag_id
         return queryset.filter(tags=tag_id)
 
-    def filter_min_rating(self, queryset: QuerySet, name: str, value) -> QuerySet:
-        self.criteria["min_rating"] = _min_rating(value, field=name)
+    def filter_min_rating(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        self.criteria["min_rating"] = min_rating_parse(value, field=name)
         return queryset.filter(rating__gte=self.criteria["min_rating"])
 
-    def filter_published_after(self, queryset: QuerySet, name: str, value) -> QuerySet:
-        utc = self.criteria["published_after"] = _in_utc(value, field=name)
+    def filter_published_after(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        utc = self.criteria["published_after"] = published_after_parse(value, field=name)
         return queryset.filter(published_at__gt=utc)
 
 
 class TherapistFilter(django_filters.FilterSet):
-    location = django_filters.CharFilter(method="filter_location", help_text="Clinic slug.")
+    location = django_filters.CharFilter(method="filter_location", strip=False, help_text="Clinic slug.")
 
     class Meta:
         model = Therapist

@@ -5,33 +5,52 @@ from __future__ import annotations
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 
+from .filters import DATETIME_PATTERN, SLUG_LIST_PATTERN, SLUG_PATTERN
 from .serializers import StatsSerializer
 
 Q = OpenApiParameter.QUERY
-SLUGS = r"^[-a-zA-Z0-9_]{0,80}(,[-a-zA-Z0-9_]{1,80})*$"
+# Each filter's schema is the grammar the API parses (filters.py), so what the schema allows and what the
+# API accepts agree; an empty value means "no filter" and is allowed by every one of them.
+EMPTY = {"type": "string", "maxLength": 0}
+
+
+def _text(pattern: str) -> dict:
+    return {"type": "string", "pattern": pattern}
+
+
+def _whole(low: int, high: int) -> dict:
+    return {"anyOf": [{"type": "integer", "minimum": low, "maximum": high}, EMPTY]}
+
 
 FILTERS = [
-    OpenApiParameter("location", OpenApiTypes.STR, Q, pattern=SLUGS, examples=[
+    OpenApiParameter("location", _text(SLUG_LIST_PATTERN), Q, examples=[
         OpenApiExample("one clinic", value="dayton"), OpenApiExample("several", value="dayton,edison")],
-        description="Clinic slug (see /api/v1/locations/); several separated by commas. Empty: every clinic."),
-    OpenApiParameter("therapist", OpenApiTypes.STR, Q, pattern=SLUGS,
+        description="Clinic slug (see /api/v1/locations/); several separated by commas. Empty: every clinic. "
+                    "An unknown slug is a 400."),
+    OpenApiParameter("therapist", _text(SLUG_LIST_PATTERN), Q,
                      examples=[OpenApiExample("a therapist", value="brianna-kowalski")],
-                     description="Therapist slug (see /api/v1/therapists/). Empty: any."),
-    OpenApiParameter("min_rating", OpenApiTypes.INT, Q, examples=[OpenApiExample("4 stars and up", value=4)],
+                     description="Therapist slug (see /api/v1/therapists/); several separated by commas. "
+                                 "Empty: any. An unknown slug is a 400."),
+    OpenApiParameter("min_rating", _whole(1, 5), Q, examples=[OpenApiExample("4 stars and up", value=4)],
                      description="Whole number from 1 to 5. Empty: any rating."),
-    OpenApiParameter("tag", OpenApiTypes.STR, Q, pattern=r"^[-a-zA-Z0-9_]{0,80}$",
+    OpenApiParameter("tag", _text(SLUG_PATTERN), Q,
                      examples=[OpenApiExample("a condition", value="foot-drop")],
-                     description="One tag slug (see /api/v1/tags/). Empty: any."),
-    OpenApiParameter("published_after", OpenApiTypes.DATETIME, Q,
-                     examples=[OpenApiExample("since a date", value="2026-01-31T00:00:00Z")],
-                     description="ISO 8601 date-time; without an offset it is read in the practice's time "
-                                 "zone. Empty: no limit."),
+                     description="One tag slug (see /api/v1/tags/). Empty: any. An unknown slug is a 400."),
+    OpenApiParameter("published_after", {"anyOf": [_text(DATETIME_PATTERN), EMPTY]}, Q,
+                     examples=[OpenApiExample("since a date", value="2026-01-31T00:00:00Z"),
+                               OpenApiExample("with an offset", value="2026-01-31T09:00:00-05:00")],
+                     description="ISO 8601: a date, or a date-time with an optional UTC offset (any offset up to "
+                                 "±23:59; in a URL write `+` as `%2B`); without an offset it is read in the "
+                                 "practice's time zone. A moment that cannot be stored (before 0001-01-02 or "
+                                 "after 9999-12-30) or does not exist (2026-02-30) is a 400. Empty: no limit."),
 ]
 PAGE = [
-    OpenApiParameter("page_size", OpenApiTypes.INT, Q, examples=[OpenApiExample("three cards", value=3)],
-                     description="Whole number from 1; more than 100 is capped at 100. Empty: the default."),
+    OpenApiParameter("page_size", _whole(1, 999_999_999), Q, examples=[OpenApiExample("three cards", value=3)],
+                     description="Whole number from 1; more than 100 is capped at 100. `null`, a fraction or "
+                                 "anything else is a 400. Empty: the default."),
     OpenApiParameter("cursor", OpenApiTypes.STR, Q,
-                     description="Opaque: use the `next` / `previous` links as given."),
+                     description="Opaque: use the `next` / `previous` links as given. A cursor that was not "
+                                 "made by the API is a 400."),
 ]
 CONDITIONAL = [
     OpenApiParameter("If-None-Match", OpenApiTypes.STR, OpenApiParameter.HEADER,

@@ -25,7 +25,7 @@ from reviews.jsonld import testimonial_jsonld
 from reviews.models import Location, Tag, Testimonial, Therapist
 
 from . import schema
-from .filters import TherapistFilter, feed_criteria_parse
+from .filters import PAGE_SIZE_PATTERN, TherapistFilter, feed_criteria_parse
 from .http_cache import CachedGetMixin
 from .serializers import (
     LocationSerializer,
@@ -37,7 +37,7 @@ from .serializers import (
 )
 
 SLUG_PATTERN = r"[-a-zA-Z0-9_]+"
-_PAGE_SIZE = re.compile(r"[0-9]{1,9}")
+_PAGE_SIZE = re.compile(PAGE_SIZE_PATTERN)
 
 
 class StrictPagination(CursorPagination):
@@ -56,7 +56,7 @@ class StrictPagination(CursorPagination):
         raw = request.query_params.get(self.page_size_query_param, "")
         if raw == "":
             return self.page_size
-        if not _PAGE_SIZE.fullmatch(raw) or int(raw) < 1:
+        if not _PAGE_SIZE.fullmatch(raw):
             raise ValidationError({"page_size": [f"page_size must be a whole number from 1 to {self.max_page_size}."]})
         return min(int(raw), self.max_page_size)  # more than the maximum is capped, as documented
 
