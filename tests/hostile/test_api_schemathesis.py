@@ -27,10 +27,12 @@ ST = str(Path(sys.executable).with_name("st"))
 def test_the_public_api_conforms_to_its_schema_under_schemathesis(live_server, tmp_path):
     # given the demo data (every state, every clinic) behind a real HTTP server
     call_command("seed_demo", verbosity=0)
-    # when schemathesis runs every phase and check against the served schema
+    # when schemathesis runs every phase and check against the served schema's public operations
+    # (the staff-only moderation API, tag "moderation", needs a token: tests/moderation/test_moderation_api.py)
     run = subprocess.run(
         [ST, "run", f"{live_server.url}/api/v1/schema/?format=json", "--checks", "all",
-         "--exclude-checks", "positive_data_acceptance", "--max-examples", str(SCHEMATHESIS_EXAMPLES),
+         "--exclude-checks", "positive_data_acceptance", "--exclude-tag", "moderation",
+         "--max-examples", str(SCHEMATHESIS_EXAMPLES),
          "--workers", "1", "--request-timeout", "30", "--generation-database", "none", "--no-color",
          "--report", "junit", "--report-junit-path", str(tmp_path / "junit.xml")],
         cwd=tmp_path, capture_output=True, text=True, timeout=1200,
@@ -38,7 +40,7 @@ def test_the_public_api_conforms_to_its_schema_under_schemathesis(live_server, t
     # then nothing failed, and a real number of cases ran on all eight operations
     summary = run.stdout[-6000:]
     assert run.returncode == 0, summary
-    assert "Selected: 8/8" in run.stdout and "Tested: 8" in run.stdout, summary
+    assert re.search(r"Selected: 8/\d+", run.stdout) and "Tested: 8" in run.stdout, summary
     generated = int(re.search(r"(\d+) generated", run.stdout).group(1))
     assert generated >= 8 * SCHEMATHESIS_EXAMPLES, summary
     print(f"schemathesis: {generated} cases, 0 failures")  # shown with -s / in CI logs: the figure for the README
