@@ -13,8 +13,8 @@ from django.utils.safestring import SafeString
 from reviews.models import Testimonial
 
 from . import selectors, services
-from .admin_actions import REJECT_ACTIONS, TAKE_DOWN_ACTIONS, approve_selected, reopen_selected
-from .admin_filters import FlagFilter, SentimentFilter, StatusFilter
+from .admin_actions import REJECT_ACTIONS, TAKE_DOWN_ACTIONS, approve_selected, reopen_selected, retry_background_tasks
+from .admin_filters import BackgroundFailureFilter, FlagFilter, SentimentFilter, StatusFilter
 from .models import Flag, RejectionReason, TransitionEvent
 
 S = Testimonial.Status
@@ -52,7 +52,8 @@ class TestimonialAdmin(admin.ModelAdmin):
     list_display = ["id", "excerpt", "status", "rating_stars", "location", "therapist", "sentiment", "flag_codes",
                     "created_at"]
     list_display_links = ["id", "excerpt"]
-    list_filter = [StatusFilter, FlagFilter, SentimentFilter, "rating", "location", "therapist", "source"]
+    list_filter = [StatusFilter, FlagFilter, SentimentFilter, "rating", "location", "therapist", "source",
+                   BackgroundFailureFilter]
     search_fields = ["body", "first_name", "last_name", "email", "condition"]
     list_select_related = ["location", "therapist", "analysis"]
     list_per_page = 50
@@ -61,7 +62,7 @@ class TestimonialAdmin(admin.ModelAdmin):
                        "analysis_summary", "outcome_claims", "first_name", "last_name", "email", "display_as",
                        "consent_version", "consented_at", "consent_expires_at", "consent_text", "body_original",
                        "condition_original",
-                       "published_at", "created_at", "updated_at", "language", "source"]
+                       "published_at", "created_at", "updated_at", "language", "source", "background_tasks"]
     fieldsets = [
         (None, {"fields": ["status", "highlighted_body", "rating", "location", "therapist", "condition", "tag_list"]}),
         ("Analysis", {"fields": ["analysis_summary", "outcome_claims", "language"]}),
@@ -70,12 +71,29 @@ class TestimonialAdmin(admin.ModelAdmin):
         ("Author (private)", {"fields": ["display_name", "display_as", "first_name", "last_name", "email"]}),
         ("Authorization", {"fields": ["consent_version", "consented_at", "consent_expires_at", "consent_text"]}),
         ("Dates", {"fields": ["source", "created_at", "updated_at", "published_at"]}),
+        ("Background tasks", {"fields": ["background_tasks"]}),
     ]
     inlines = [FlagInline, TransitionEventInline]
-    actions = [approve_selected, *REJECT_ACTIONS, *TAKE_DOWN_ACTIONS, reopen_selected]
+    actions = [approve_selected, *REJECT_ACTIONS, *TAKE_DOWN_ACTIONS, reopen_selected, retry_background_tasks]
 
     class Media:
         css = {"all": ["moderation/admin.css"]}
+
+    @admin.display(description="background tasks")
+    def background_tasks(self, obj: Testimonial) -> SafeString:
+        """Each step: queued / done / failed with its error and the number of runs."""
+        rows = []
+        for step, done in (("analysis", obj.status != S.PENDING), ("confirmation", obj.confirmation_sent_at)):
+            failed_at = getattr(obj, f"{step}_failed_at")
+            if failed_at:
+                state = format_html("<strong>failed</strong> {} — {}", failed_at.strftime("%Y-%m-%d %H:%M"),
+                                    getattr(obj, f"{step}_error"))
+            elif done:
+                state = "done"
+            else:
+                state = "queued" if getattr(obj, f"{step}_queued_at") else "waiting for the sweep"
+            rows.append((step, state, getattr(obj, f"{step}_attempts")))
+        return format_html_join("", "<p>{}: {} ({} runs)</p>", rows)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Testimonial]:
         return super().get_queryset(request).prefetch_related(

@@ -88,9 +88,13 @@ def celery_broker(url: str, options: dict):
     app.conf.broker_url, app.conf.broker_transport_options = url, options
 
     def reset_pools() -> None:
-        # The same reset Celery does after a fork: the next publish opens a connection to the new broker.
+        # The same reset Celery does after a fork: the next publish opens a connection to the new broker;
+        # and a breaker tripped by the old one is closed.
+        from moderation.queue import breaker_reset
+
         app._pool = None
         app.amqp._producer_pool = None
+        breaker_reset()
 
     reset_pools()
     try:
@@ -138,6 +142,16 @@ def _plain_static_files(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.STORAGES = {**settings.STORAGES,
                          "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+
+
+@pytest.fixture(autouse=True)
+def _broker_breaker_closed():
+    """A broker failure in one test must not make the next one skip its enqueues."""
+    from moderation.queue import breaker_reset
+
+    breaker_reset()
+    yield
+    breaker_reset()
 
 
 @pytest.fixture(autouse=True)
