@@ -126,6 +126,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "config.middleware.ContentSecurityPolicyMiddleware",
+    "config.outage.DatabaseOutageMiddleware",  # last: a view's database error becomes a kind 503
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -271,15 +272,16 @@ CELERY_TASK_TIME_LIMIT = 120
 CELERY_TASK_SOFT_TIME_LIMIT = 90
 RETRY_COUNTDOWN_MAX = 60
 BROKER_VISIBILITY_TIMEOUT = CELERY_TASK_TIME_LIMIT + RETRY_COUNTDOWN_MAX + 120
+REDIS_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": BROKER_VISIBILITY_TIMEOUT,
+    "socket_connect_timeout": 2,
+    # A worker's or beat's command on a hung Redis fails instead of waiting forever (kombu checks its
+    # long BRPOP separately, so this does not cut the worker's polling).
+    "socket_timeout": 10,
+}
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS: dict = {
-        "visibility_timeout": BROKER_VISIBILITY_TIMEOUT,
-        "socket_connect_timeout": 2,
-        # A worker's or beat's command on a hung Redis fails instead of waiting forever (kombu checks
-        # its long BRPOP separately, so this does not cut the worker's polling).
-        "socket_timeout": 10,
-    }
+    CELERY_BROKER_TRANSPORT_OPTIONS: dict = dict(REDIS_BROKER_TRANSPORT_OPTIONS)
 else:
     CELERY_BROKER_URL = "filesystem://localhost//"  # the host is unused; naming it silences kombu
     for _sub in ("queue", "processed", "control"):

@@ -9,6 +9,9 @@ from reviews.views import testimonial_new, testimonial_thanks
 
 from .health import healthz
 
+# A database error outside a view is a 503 with the patient's input kept, not a bare 500.
+handler500 = "config.outage.server_error"
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("reviews.api.urls")),
