@@ -98,6 +98,12 @@ def test_a_database_outage_shows_kind_503s_keeps_the_patients_words_and_recovers
         status, page, _ = site.request("/testimonials/new/")
         assert status == 200
         assert site.request("/api/v1/locations/")[0] == 200
+    # when the database restarts between two requests (each worker's connection is now dead)
+    postgres_cluster.stop()
+    postgres_cluster.start()
+    # then the next requests, whichever worker takes them, are served: the dead connection is replaced
+    statuses = [site.request(path)[0] for _ in range(6) for path in ("/testimonials/new/", "/api/v1/locations/")]
+    assert set(statuses) == {200}, statuses
 
     # when the database stops
     postgres_cluster.stop()
