@@ -126,11 +126,12 @@ def redis_broker(redis_url):
 
 @contextmanager
 def running_worker(app):
-    """A real Celery worker (thread, solo pool) consuming from the app's current broker."""
+    """A real Celery worker (thread, solo pool) consuming both queues (analysis, io) from the app's
+    current broker."""
     from celery.contrib.testing.worker import start_worker
 
     with start_worker(app, pool="solo", concurrency=1, perform_ping_check=False, shutdown_timeout=30,
-                      loglevel="WARNING") as worker:
+                      loglevel="WARNING", queues=["analysis", "io"]) as worker:
         yield worker
 
 

@@ -123,3 +123,21 @@ def test_the_breaker_skips_the_broker_after_a_failure_and_tries_again_after_its_
             assert redis.Redis.from_url(redis_server.url).llen("io") == 1
         finally:
             redis_server.thaw()
+
+
+def test_healthz_answers_degraded_within_two_seconds_when_the_broker_hangs(redis_server, client):
+    # given a running site (its code loaded) and a broker that accepts connections and never answers
+    with celery_broker(redis_server.url, dict(django_settings.REDIS_BROKER_TRANSPORT_OPTIONS)):
+        assert client.get("/healthz").json()["broker"] == "ok"
+        redis_server.freeze()
+        try:
+            # when the load balancer asks
+            started = time.monotonic()
+            response = client.get("/healthz")
+            took = time.monotonic() - started
+        finally:
+            redis_server.thaw()
+    # then it is told "degraded" (submissions still work) within the promised bound
+    assert took < ANSWER_BOUND, f"/healthz took {took:.2f} s"
+    assert response.status_code == 200
+    assert response.json() == {"status": "degraded", "database": "ok", "broker": "down"}

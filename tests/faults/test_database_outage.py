@@ -9,9 +9,11 @@ import http.cookiejar
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
 import tempfile
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -137,3 +139,16 @@ def test_a_database_outage_shows_kind_503s_keeps_the_patients_words_and_recovers
     resend["body"] = textarea(page_503)
     status, _, headers = site.request("/testimonials/new/", resend)
     assert (status, headers.get("Location")) == (302, "/testimonials/thanks/")
+
+    # when the database hangs (its postmaster frozen: new connections are accepted, never answered)
+    postmaster = int((postgres_cluster.data / "postmaster.pid").read_text().split()[0])
+    os.kill(postmaster, signal.SIGSTOP)
+    try:
+        started = time.monotonic()
+        status, body, _ = site.request("/healthz")
+        took = time.monotonic() - started
+    finally:
+        os.kill(postmaster, signal.SIGCONT)
+    # then the healthcheck still answers, "down", within 2 s
+    assert (status, json.loads(body)["database"]) == (503, "down")
+    assert took < 2.0, f"/healthz took {took:.2f} s"
