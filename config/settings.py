@@ -179,12 +179,15 @@ if REDIS_URL:
             "BACKEND": "config.cache.RedisCache",  # Django's, reusing its Redis clients
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "testimonials",
-            # A cache outage must not hang a patient's request: short socket timeouts.
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+            # A cache outage must not hang a patient's request: short socket timeouts, and a breaker
+            # (config/cache.py) that skips Redis for CACHE_BREAKER_SECONDS after a failure.
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+CACHE_BREAKER_SECONDS = env_float("CACHE_BREAKER_SECONDS", 5)
 
 # ---------------------------------------------------------------------------- auth
 AUTH_PASSWORD_VALIDATORS = [

@@ -148,11 +148,14 @@ def _plain_static_files(settings):
 @pytest.fixture(autouse=True)
 def _broker_breaker_closed():
     """A broker failure in one test must not make the next one skip its enqueues."""
+    from config.cache import cache_breaker_reset
     from moderation.queue import breaker_reset
 
     breaker_reset()
+    cache_breaker_reset()
     yield
     breaker_reset()
+    cache_breaker_reset()
 
 
 @pytest.fixture(autouse=True)

@@ -58,7 +58,11 @@ class Beat:
 @pytest.mark.parametrize("fault", ["refused", "hung"])
 def test_submissions_during_a_broker_outage_are_answered_at_once_and_analysed_once_after(
         fault, redis_server, client, settings):
-    # given the production shape: the form, a worker on both queues and beat, all on a Redis of our own
+    # given the production shape: the form, a worker on both queues and beat, one Redis of our own as the
+    # broker and the cache (rate limits, form tokens, the feed version)
+    settings.CACHES = {"default": {**django_settings.CACHES["default"], "BACKEND": "config.cache.RedisCache",
+                                   "LOCATION": redis_server.url,
+                                   "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}}}
     settings.TESTIMONIAL_MIN_FILL_SECONDS = 0
     settings.TESTIMONIAL_RATE_PER_IP = 1000
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

@@ -122,4 +122,7 @@ def test_a_worker_killed_mid_analysis_leaves_the_testimonial_analysed_once_withi
     testimonial.refresh_from_db()
     assert testimonial.events.count() == 1
     assert Analysis.objects.filter(testimonial=testimonial).count() == 1
-    assert testimonial.analysis_attempts == 1  # the killed run's count died with its transaction
+    # Runs started: on PostgreSQL the killed run's count, already sent to the server and waiting on the lock,
+    # is applied when the lock goes (the server notices the lost client only when it answers); on SQLite
+    # the count itself was the write the killed process was waiting to make.
+    assert testimonial.analysis_attempts == (2 if connection.vendor == "postgresql" else 1)
