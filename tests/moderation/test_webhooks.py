@@ -255,3 +255,27 @@ def test_the_openapi_schema_documents_the_webhook_and_its_headers(client):
     assert set(body["properties"]) == {"event", "testimonial_id"}
     assert body["properties"]["event"]["enum"] == ["testimonial.published", "testimonial.unpublished",
                                                    "testimonial.updated"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_wait_longer_than_a_minute_is_kept_in_the_database_and_sent_by_the_sweep_when_due(
+        marketing_site, filesystem_broker, admin_user, settings):
+    # given a site that fails once, and a first retry due in two minutes (longer than any countdown may last)
+    marketing_site["answers"] = [500, OK]
+    settings.WEBHOOK_RETRY_BASE_SECONDS = 120
+    testimonial = in_review()
+    with running_worker(filesystem_broker):
+        services.testimonial_approve(testimonial=testimonial, actor=admin_user)
+        assert wait_for(lambda: WebhookAttempt.objects.filter(outcome="retrying").exists())
+        # then the retry waits in the delivery log, not in the broker, and the sweep leaves it until due
+        first = WebhookAttempt.objects.get()
+        assert 100 < (first.requeue_at - first.started_at).total_seconds() <= 121
+        sweep_pending_testimonials_task.apply().get()
+        assert len(marketing_site["received"]) == 1
+        # when it is due, the sweep sends the second attempt under the same message id
+        WebhookAttempt.objects.filter(pk=first.pk).update(requeue_at=first.started_at)
+        sweep_pending_testimonials_task.apply().get()
+        assert wait_for(lambda: WebhookAttempt.objects.filter(outcome="delivered").exists())
+    rows = list(WebhookAttempt.objects.order_by("attempt").values_list("attempt", "outcome", "event_id"))
+    assert rows == [(1, "retrying", first.event_id), (2, "delivered", first.event_id)]
+    assert len({d["headers"]["webhook-id"] for d in marketing_site["received"]}) == 1
