@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import logging
+
 from celery import Task, shared_task
+from celery.exceptions import Retry
 from django.conf import settings
 from django.db import OperationalError
 
@@ -97,9 +99,14 @@ def notify_marketing_site_task(self, testimonial_id: int, event: str, event_id: 
     if logged.outcome == logged.Outcome.RETRYING:
         delay = webhook_retry_delay(attempt=attempt)
         if delay <= settings.RETRY_COUNTDOWN_MAX:
-            raise self.retry(countdown=delay)
-        # Longer waits are kept in the database (a countdown beyond the broker's visibility timeout would be
-        # handed out twice): the sweep sends the next attempt when it is due.
+            try:
+                raise self.retry(countdown=delay)
+            except Retry:
+                raise
+            except Exception as error:  # noqa: BLE001 (the broker refused the retry: keep it for the sweep)
+                logger.warning("webhook %s retry not queued (%s); the sweep sends it", event_id, type(error).__name__)
+        # Longer waits (and retries the broker refused) are kept in the database, since a countdown beyond the
+        # broker's visibility timeout would be handed out twice: the sweep sends the next attempt when due.
         webhook_requeue_later(logged=logged, delay=delay)
 
 
