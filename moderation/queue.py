@@ -19,6 +19,7 @@ from collections.abc import Iterable, Sequence
 
 from celery import Task
 from django.conf import settings
+from django.db import DatabaseError
 from django.utils import timezone
 
 from reviews.models import Testimonial
@@ -98,11 +99,18 @@ def steps_send(claims: Iterable[tuple[str, int]]) -> int:
 def submission_enqueue(*, testimonial_id: int, confirm: bool) -> bool:
     """After a submission's commit: its analysis (and confirmation email) in one attempt."""
     claims = []
-    for step in ("analysis", "confirmation") if confirm else ("analysis",):
-        if Testimonial.objects.filter(pk=testimonial_id, **{f"{step}_queued_at__isnull": True}).update(
-                **{f"{step}_queued_at": timezone.now()}):
-            claims.append((step, testimonial_id))
-    return steps_send(claims) == len(claims)
+    try:
+        for step in ("analysis", "confirmation") if confirm else ("analysis",):
+            if Testimonial.objects.filter(pk=testimonial_id, **{f"{step}_queued_at__isnull": True}).update(
+                    **{f"{step}_queued_at": timezone.now()}):
+                claims.append((step, testimonial_id))
+        return steps_send(claims) == len(claims)
+    except DatabaseError as error:
+        # The row is committed; a database gone in the meantime must not turn the thanks page into an
+        # error. Whatever was not claimed, or not released, the sweep finds (a stale claim after a while).
+        logger.warning("testimonial %s stored, not enqueued: database unavailable (%s)", testimonial_id,
+                       type(error).__name__)
+        return False
 
 
 # ---------------------------------------------------------------------------- other messages
