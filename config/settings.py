@@ -11,6 +11,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -45,6 +46,16 @@ def env_int(name: str, default: int) -> int:
         return int(raw)
     except ValueError:
         raise ImproperlyConfigured(f"{name} must be an integer, not {raw!r}") from None
+
+
+def env_float(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return float(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a number, not {raw!r}") from None
 
 
 def env_list(name: str, default: str) -> list[str]:
@@ -126,7 +137,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "config.middleware.ContentSecurityPolicyMiddleware",
-    "axes.middleware.AxesMiddleware",  # last: turns a locked-out login into the lock-out page
+    "axes.middleware.AxesMiddleware",  # turns a locked-out login into the lock-out page
+    "config.outage.DatabaseOutageMiddleware",  # last: a view's database error becomes a kind 503
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -150,7 +162,13 @@ TEMPLATES = [
 
 # ---------------------------------------------------------------------------- database
 DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'db.sqlite3'}"
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))}
+# Health checks: a persistent connection that died with the database (a restart, an outage) is replaced
+# at the start of the next request instead of failing it with a 500.
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60),
+                                              conn_health_checks=True)}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A database that does not answer fails the request (a 503 page) after this many seconds, not never.
+    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env_int("DB_CONNECT_TIMEOUT", 3)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # SQLite is shared by the web process and the worker: WAL lets readers run beside the writer,
     # IMMEDIATE transactions take the write lock up front (no upgrade deadlocks), and a busy
@@ -173,12 +191,15 @@ if REDIS_URL:
             "BACKEND": "config.cache.RedisCache",  # Django's, reusing its Redis clients
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "testimonials",
-            # A cache outage must not hang a patient's request: short socket timeouts.
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+            # A cache outage must not hang a patient's request: short socket timeouts, and a breaker
+            # (config/cache.py) that skips Redis for CACHE_BREAKER_SECONDS after a failure.
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+CACHE_BREAKER_SECONDS = env_float("CACHE_BREAKER_SECONDS", 5)
 
 # ---------------------------------------------------------------------------- auth
 AUTH_PASSWORD_VALIDATORS = [
@@ -275,9 +296,30 @@ SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # Redis when REDIS_URL is set; otherwise kombu's filesystem transport under var/, so a machine
 # with nothing but Python still runs a real worker.
 CELERY_QUEUE_DIR = VAR_DIR / "broker"
+# The request path never waits long on the broker: one attempt per submission, each socket operation
+# bounded (seconds; floats). A refused or hung Redis costs a patient at most connect + one read.
+BROKER_CONNECT_TIMEOUT = env_float("BROKER_CONNECT_TIMEOUT", 0.5)
+BROKER_SOCKET_TIMEOUT = env_float("BROKER_SOCKET_TIMEOUT", 0.5)
+# After a failed enqueue, further enqueues in this process are skipped for this many seconds (the
+# sweep sends what was skipped), so an outage costs one timeout per process, not one per request.
+BROKER_BREAKER_SECONDS = env_float("BROKER_BREAKER_SECONDS", 5)
+# The longest a message may stay delivered but unacknowledged before Redis hands it out again (a worker
+# that vanished with it): the hard time limit of the longest task plus the longest retry countdown
+# (RETRY_COUNTDOWN_MAX), with margin. Longer waits (webhook backoff) are kept in the database instead.
+CELERY_TASK_TIME_LIMIT = 120
+CELERY_TASK_SOFT_TIME_LIMIT = 90
+RETRY_COUNTDOWN_MAX = 60
+BROKER_VISIBILITY_TIMEOUT = CELERY_TASK_TIME_LIMIT + RETRY_COUNTDOWN_MAX + 120
+REDIS_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": BROKER_VISIBILITY_TIMEOUT,
+    "socket_connect_timeout": 2,
+    # A worker's or beat's command on a hung Redis fails instead of waiting forever (kombu checks its
+    # long BRPOP separately, so this does not cut the worker's polling).
+    "socket_timeout": 10,
+}
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS: dict = {"visibility_timeout": 3600, "socket_connect_timeout": 2}
+    CELERY_BROKER_TRANSPORT_OPTIONS: dict = dict(REDIS_BROKER_TRANSPORT_OPTIONS)
 else:
     CELERY_BROKER_URL = "filesystem://localhost//"  # the host is unused; naming it silences kombu
     for _sub in ("queue", "processed", "control"):
@@ -291,21 +333,28 @@ else:
     }
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A message is acknowledged after its task ran, and given back when the process running it dies
+# (SIGKILL, out of memory): another worker runs it at once.
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
-CELERY_TASK_TIME_LIMIT = 120
-CELERY_TASK_SOFT_TIME_LIMIT = 90
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = env_int("CELERY_WORKER_MAX_MEMORY_PER_CHILD", 300_000)  # KiB
+# Two queues: "analysis" (CPU-bound) and "io" (emails, webhooks, CDN purges, beat's sweeps), so a burst
+# of analyses never delays a confirmation email. A worker started without -Q consumes both.
+CELERY_TASK_QUEUES = [Queue("analysis", routing_key="analysis"), Queue("io", routing_key="io")]
+CELERY_TASK_DEFAULT_QUEUE = "io"
+CELERY_TASK_DEFAULT_ROUTING_KEY = "io"
+CELERY_TASK_ROUTES = {"moderation.tasks.analyze_testimonial_task": {"queue": "analysis", "routing_key": "analysis"}}
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     # The queue is only a nudge: anything still pending (broker was down, message lost) is re-sent.
+    # Every 15 s, so rows saved while the broker was away are analysed within a minute of its return.
     "sweep-pending-testimonials": {
         "task": "moderation.tasks.sweep_pending_testimonials_task",
-        "schedule": 60.0,
+        "schedule": float(env_int("SWEEP_INTERVAL_SECONDS", 15)),
     },
     # An expired authorization unpublishes its testimonial (event, cache bump, webhook) within the hour.
     "expire-authorizations": {
@@ -388,8 +437,12 @@ TESTIMONIAL_TRUSTED_NETWORKS = env_networks("TESTIMONIAL_TRUSTED_NETWORKS")
 SITE_HOME_URL = os.environ.get("SITE_HOME_URL", "")
 if SITE_HOME_URL and not SITE_HOME_URL.startswith(("https://", "http://")):
     raise ImproperlyConfigured(f"SITE_HOME_URL must start with https:// or http://, not {SITE_HOME_URL!r}")
-# Minutes a testimonial may stay pending before the sweep re-enqueues its analysis.
-TESTIMONIAL_PENDING_SWEEP_MINUTES = env_int("TESTIMONIAL_PENDING_SWEEP_MINUTES", 3)
+# Minutes after which a message that was sent but never ran (lost with a Redis that kept no data) is sent
+# again by the sweep; longer than the visibility timeout, so a message still in Redis is never doubled.
+TESTIMONIAL_PENDING_SWEEP_MINUTES = env_int("TESTIMONIAL_PENDING_SWEEP_MINUTES", 10)
+# Runs of one task for one testimonial (analysis, confirmation email) before it is marked failed in the
+# admin and no longer sent (a text that crashes the analysis, an address the mail server refuses).
+TASK_MAX_ATTEMPTS = env_int("TASK_MAX_ATTEMPTS", 5)
 # Seconds a public list page is cached; only with a shared cache (Redis), 0 turns it off.
 FEED_CACHE_SECONDS = env_int("FEED_CACHE_SECONDS", 300 if REDIS_URL else 0)
 # Signed notifications to the marketing site on publication changes (empty URL: off).

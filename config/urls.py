@@ -13,6 +13,9 @@ from reviews.views import testimonial_new, testimonial_thanks
 
 from .health import healthz
 
+# A database error outside a view is a 503 with the patient's input kept, not a bare 500.
+handler500 = "config.outage.server_error"
+
 urlpatterns = [
     path("admin/", include(dashboard_urls())),  # the moderation dashboard, an admin page
     path("admin/api-token/", admin.site.admin_view(api_token_view), name="admin-api-token"),

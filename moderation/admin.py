@@ -15,8 +15,16 @@ from reviews.models import Testimonial
 
 from . import admin_display as display
 from . import scope, selectors, services
-from .admin_actions import REJECT_ACTIONS, TAKE_DOWN_ACTIONS, approve_selected, reopen_selected
-from .admin_filters import FlagFilter, LanguageFilter, RatingFilter, ReceivedFilter, SentimentFilter, StatusFilter
+from .admin_actions import REJECT_ACTIONS, TAKE_DOWN_ACTIONS, approve_selected, reopen_selected, retry_background_tasks
+from .admin_filters import (
+    BackgroundFailureFilter,
+    FlagFilter,
+    LanguageFilter,
+    RatingFilter,
+    ReceivedFilter,
+    SentimentFilter,
+    StatusFilter,
+)
 from .admin_paginator import EstimatedCountPaginator
 from .admin_scope import ClinicScopedAdmin
 from .models import Flag, RejectionReason, TransitionEvent
@@ -48,7 +56,7 @@ class TestimonialAdmin(ClinicScopedAdmin, admin.ModelAdmin):  # roles: the user'
                     "age"]
     list_display_links = ["excerpt"]
     list_filter = [StatusFilter, FlagFilter, SentimentFilter, RatingFilter, LanguageFilter, ReceivedFilter,
-                   "location", "therapist", "source"]
+                   "location", "therapist", "source", BackgroundFailureFilter]
     search_fields = ["body"]  # shows the search box; get_search_results decides what a term matches
     list_select_related = ["location", "therapist", "analysis"]
     list_per_page = 50
@@ -60,7 +68,7 @@ class TestimonialAdmin(ClinicScopedAdmin, admin.ModelAdmin):  # roles: the user'
     readonly_fields = ["status", "display_name", "rating", "location", "therapist", "tag_list", "first_name",
                        "last_name", "email", "display_as", "consent_version", "consented_at", "consent_expires_at",
                        "consent_text", "body_original", "condition_original", "published_at", "created_at",
-                       "updated_at", "language", "source", "personal_data_purged_at"]
+                       "updated_at", "language", "source", "personal_data_purged_at", "background_tasks"]
     # Below the decision panel (change_form.html): the redaction editor, then everything else.
     fieldsets = [
         ("Redaction", {"fields": ["body", "condition", "body_original", "condition_original"],
@@ -69,13 +77,30 @@ class TestimonialAdmin(ClinicScopedAdmin, admin.ModelAdmin):  # roles: the user'
         ("Author (private)", {"fields": ["display_name", "display_as", "first_name", "last_name", "email"]}),
         ("Authorization", {"fields": ["consent_version", "consented_at", "consent_expires_at", "consent_text"]}),
         ("Dates", {"fields": ["created_at", "updated_at", "published_at", "personal_data_purged_at"]}),
+        ("Background tasks", {"fields": ["background_tasks"]}),
     ]
     inlines = [TransitionEventInline]
-    actions = [approve_selected, *REJECT_ACTIONS, *TAKE_DOWN_ACTIONS, reopen_selected]
+    actions = [approve_selected, *REJECT_ACTIONS, *TAKE_DOWN_ACTIONS, reopen_selected, retry_background_tasks]
 
     class Media:
         css = {"all": ["moderation/admin.css"]}
         js = ["moderation/keyboard.js"]
+
+    @admin.display(description="background tasks")
+    def background_tasks(self, obj: Testimonial) -> SafeString:
+        """Each step: queued / done / failed with its error and the number of runs."""
+        rows = []
+        for step, done in (("analysis", obj.status != S.PENDING), ("confirmation", obj.confirmation_sent_at)):
+            failed_at = getattr(obj, f"{step}_failed_at")
+            if failed_at:
+                state = format_html("<strong>failed</strong> {} — {}", failed_at.strftime("%Y-%m-%d %H:%M"),
+                                    getattr(obj, f"{step}_error"))
+            elif done:
+                state = "done"
+            else:
+                state = "queued" if getattr(obj, f"{step}_queued_at") else "waiting for the sweep"
+            rows.append((step, state, getattr(obj, f"{step}_attempts")))
+        return format_html_join("", "<p>{}: {} ({} runs)</p>", rows)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Testimonial]:
         # Every screen of this admin (queue, change page, actions, next-in-queue) reads through here.

@@ -86,3 +86,12 @@ def _reject_action(reason: RejectionReason, *, takedown: bool):
 
 REJECT_ACTIONS = [_reject_action(reason, takedown=False) for reason in RejectionReason]
 TAKE_DOWN_ACTIONS = [_reject_action(reason, takedown=True) for reason in RejectionReason]
+
+
+@admin.action(description="Try failed background tasks again", permissions=["change"])
+def retry_background_tasks(modeladmin, request: HttpRequest, queryset: QuerySet) -> None:
+    """Clear the "failed" markers of the selected testimonials; the next sweep sends their tasks."""
+    from .pipeline import steps_retry
+
+    changed = steps_retry(testimonial_ids=list(queryset.values_list("pk", flat=True)))
+    modeladmin.message_user(request, f"{changed} failed task(s) will be sent again by the next sweep.")

@@ -138,6 +138,9 @@ class WebhookAttempt(models.Model):
     error = models.CharField(max_length=200, blank=True)
     started_at = models.DateTimeField()
     duration_ms = models.PositiveIntegerField()
+    # When the next attempt is due, for a message held here rather than in the broker (refused by it at
+    # publication, or a wait longer than a countdown may last); the sweep sends it and clears this.
+    requeue_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-started_at", "-id"]
@@ -145,6 +148,9 @@ class WebhookAttempt(models.Model):
             # The admin's list (newest first) and "what happened to this message".
             models.Index(fields=["event_id", "attempt"], name="webhook_attempt_event_idx"),
             models.Index(fields=["outcome", "-started_at"], name="webhook_attempt_outcome_idx"),
+            # The sweep: messages held for a later attempt.
+            models.Index(fields=["requeue_at"], condition=Q(requeue_at__isnull=False),
+                         name="webhook_attempt_requeue_idx"),
         ]
 
     def __str__(self) -> str:

@@ -2,12 +2,11 @@
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
 
-from celery import shared_task
+from celery import Task, shared_task
+from celery.exceptions import Retry
 from django.conf import settings
 from django.db import OperationalError
-from django.utils import timezone
 
 from reviews.models import Testimonial
 
@@ -17,17 +16,40 @@ logger = logging.getLogger(__name__)
 TRANSIENT = (OperationalError, ConnectionError, TimeoutError)
 
 
-@shared_task(autoretry_for=TRANSIENT, retry_backoff=True, max_retries=5)
+class StepTask(Task):
+    """A testimonial's background step: a run that fails for good (an unexpected error, or a transient
+    one after its retries) marks the row failed with the error, visible in the admin."""
+
+    step = ""
+
+    def on_failure(self, exc, task_id, args, kwargs, einfo) -> None:
+        from .pipeline import step_failed
+
+        try:
+            step_failed(testimonial_id=args[0], step=self.step, error=exc)
+        except Exception as error:
+            logger.error("could not mark %s of testimonial %s failed: %s", self.step, args[0], error)
+
+
+# retry_backoff_max: every countdown stays under the broker's visibility timeout (settings).
+RETRY = {"retry_backoff": True, "retry_backoff_max": settings.RETRY_COUNTDOWN_MAX}
+
+
+@shared_task(base=StepTask, step="analysis", autoretry_for=TRANSIENT, max_retries=4, **RETRY)
 def analyze_testimonial_task(testimonial_id: int) -> None:
-    """Analyse one testimonial and move it into the moderators' queue."""
+    """Analyse one pending testimonial and move it into the moderators' queue (once: a redelivered
+    message finds it past the step and returns)."""
     from .analysis_store import testimonial_analyze
+    from .pipeline import step_attempt_start
 
     testimonial = Testimonial.objects.select_related("location").filter(pk=testimonial_id).first()
     if testimonial is None:
         logger.info("testimonial %s is gone; nothing to analyse", testimonial_id)
         return
-    if testimonial.status == Testimonial.Status.WITHDRAWN:
-        logger.info("testimonial %s was withdrawn; not analysed", testimonial_id)
+    if testimonial.status != Testimonial.Status.PENDING or testimonial.analysis_failed_at:
+        logger.info("testimonial %s is %s; not analysed again", testimonial_id, testimonial.status)
+        return
+    if not step_attempt_start(testimonial_id=testimonial_id, step="analysis"):
         return
     testimonial_analyze(testimonial=testimonial)
     logger.info("testimonial %s analysed", testimonial_id)
@@ -35,38 +57,22 @@ def analyze_testimonial_task(testimonial_id: int) -> None:
 
 @shared_task
 def sweep_pending_testimonials_task() -> int:
-    """Re-enqueue analyses and confirmation emails that never ran (broker down, message lost)."""
-    from .queue import analysis_enqueue, confirmation_enqueue
+    """Send analyses, confirmation emails and webhooks that never reached the broker (or were lost)."""
+    from .pipeline import pending_sweep
 
-    cutoff = timezone.now() - timedelta(minutes=settings.TESTIMONIAL_PENDING_SWEEP_MINUTES)
-    pending = list(
-        Testimonial.objects.filter(status=Testimonial.Status.PENDING, created_at__lt=cutoff)
-        .order_by("created_at")
-        .values_list("pk", flat=True)[:500]
-    )
-    for pk in pending:
-        analysis_enqueue(testimonial_id=pk)
-    unconfirmed = list(
-        Testimonial.objects.filter(source=Testimonial.Source.FORM, confirmation_sent_at__isnull=True,
-                                   created_at__lt=cutoff, personal_data_purged_at__isnull=True)
-        .exclude(status=Testimonial.Status.WITHDRAWN)
-        .order_by("created_at")
-        .values_list("pk", flat=True)[:500]
-    )
-    for pk in unconfirmed:
-        confirmation_enqueue(testimonial_id=pk)
-    if pending or unconfirmed:
-        logger.info("sweep re-enqueued %d analyses and %d confirmations", len(pending), len(unconfirmed))
-    return len(pending)
+    return pending_sweep()["analysis"]
 
 
-@shared_task(autoretry_for=TRANSIENT + (OSError,), retry_backoff=True, max_retries=8)
+@shared_task(base=StepTask, step="confirmation", autoretry_for=TRANSIENT + (OSError,), max_retries=4, **RETRY)
 def send_confirmation_email_task(testimonial_id: int) -> None:
     """Email the patient a copy of the authorization and the withdrawal link (once)."""
     from .notifications import confirmation_send
+    from .pipeline import step_attempt_start
 
     testimonial = Testimonial.objects.select_related("location", "therapist").filter(pk=testimonial_id).first()
-    if testimonial is None or testimonial.confirmation_sent_at is not None:
+    if testimonial is None or testimonial.confirmation_sent_at is not None or testimonial.confirmation_failed_at:
+        return
+    if not step_attempt_start(testimonial_id=testimonial_id, step="confirmation"):
         return
     confirmation_send(testimonial=testimonial)
 
@@ -74,25 +80,37 @@ def send_confirmation_email_task(testimonial_id: int) -> None:
 # max_retries=None: the bound is WEBHOOK_MAX_ATTEMPTS, counted by the task itself so that the last
 # failure is logged as "failed" rather than lost in Celery's MaxRetriesExceededError.
 @shared_task(bind=True, max_retries=None)
-def notify_marketing_site_task(self, testimonial_id: int, event: str) -> None:
+def notify_marketing_site_task(self, testimonial_id: int, event: str, event_id: str | None = None,
+                               first_attempt: int = 1) -> None:
     """Tell the marketing site that a testimonial was published, unpublished or changed; every attempt
     is logged, a failure retried with backoff up to WEBHOOK_MAX_ATTEMPTS, then marked failed."""
-    from .webhooks import webhook_attempt, webhook_event_id, webhook_retry_delay
+    from .webhooks import webhook_attempt, webhook_event_id, webhook_requeue_later, webhook_retry_delay
 
     if not settings.MARKETING_WEBHOOK_URL:
         return
-    attempt = self.request.retries + 1
-    # The task id survives Celery's retries, so every attempt of this message has the same webhook-id.
-    event_id = webhook_event_id(self.request.id)
+    attempt = first_attempt + self.request.retries
+    # The task id survives Celery's retries, so every attempt of this message has the same webhook-id
+    # (a message the sweep resumes brings the id it was logged under).
+    event_id = event_id or webhook_event_id(self.request.id)
     logged = webhook_attempt(event_id=event_id, event=event, testimonial_id=testimonial_id, attempt=attempt,
                              last=attempt >= settings.WEBHOOK_MAX_ATTEMPTS)
     logger.info("webhook %s (%s, testimonial %s) attempt %d: %s", event_id, event, testimonial_id, attempt,
                 logged.outcome)
     if logged.outcome == logged.Outcome.RETRYING:
-        raise self.retry(countdown=webhook_retry_delay(attempt=attempt))
+        delay = webhook_retry_delay(attempt=attempt)
+        if delay <= settings.RETRY_COUNTDOWN_MAX:
+            try:
+                raise self.retry(countdown=delay)
+            except Retry:
+                raise
+            except Exception as error:
+                logger.warning("webhook %s retry not queued (%s); the sweep sends it", event_id, type(error).__name__)
+        # Longer waits (and retries the broker refused) are kept in the database, since a countdown beyond the
+        # broker's visibility timeout would be handed out twice: the sweep sends the next attempt when due.
+        webhook_requeue_later(logged=logged, delay=delay)
 
 
-@shared_task(autoretry_for=(OSError,), retry_backoff=True, retry_backoff_max=300, max_retries=8)
+@shared_task(autoretry_for=(OSError,), max_retries=8, **RETRY)
 def purge_cdn_task(testimonial_id: int) -> None:
     """Tell the CDN to drop its copies of the public API and feed after a publication change."""
     from .cdn import cdn_purge
@@ -103,7 +121,7 @@ def purge_cdn_task(testimonial_id: int) -> None:
     logger.info("CDN purged after a change to testimonial %s (%s)", testimonial_id, status)
 
 
-@shared_task(autoretry_for=TRANSIENT + (OSError,), retry_backoff=True, max_retries=8)
+@shared_task(autoretry_for=TRANSIENT + (OSError,), max_retries=8, **RETRY)
 def send_publication_notice_task(testimonial_id: int) -> None:
     """Tell a patient who used the form that their testimonial is published (once)."""
     from .notifications import publication_notice_send
@@ -114,7 +132,7 @@ def send_publication_notice_task(testimonial_id: int) -> None:
     publication_notice_send(testimonial=testimonial)
 
 
-@shared_task(autoretry_for=TRANSIENT + (OSError,), retry_backoff=True, max_retries=5)
+@shared_task(autoretry_for=TRANSIENT + (OSError,), max_retries=5, **RETRY)
 def remind_expiring_authorizations_task() -> int:
     """Email patients whose published testimonial's authorization expires within the notice period."""
     from .authorization import authorization_reminders_send
@@ -122,7 +140,7 @@ def remind_expiring_authorizations_task() -> int:
     return authorization_reminders_send()
 
 
-@shared_task(autoretry_for=TRANSIENT, retry_backoff=True, max_retries=5)
+@shared_task(autoretry_for=TRANSIENT, max_retries=5, **RETRY)
 def expire_authorizations_task() -> int:
     """Unpublish, through the workflow, every testimonial whose authorization has expired."""
     from .authorization import authorizations_expire

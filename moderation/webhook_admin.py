@@ -11,7 +11,7 @@ from .models import WebhookAttempt
 @admin.register(WebhookAttempt)
 class WebhookAttemptAdmin(admin.ModelAdmin):
     list_display = ["started_at", "event", "testimonial_id", "event_id", "attempt", "outcome", "status_code",
-                    "error", "duration_ms"]
+                    "error", "duration_ms", "requeue_at"]
     list_filter = ["outcome", "event"]
     search_fields = ["=event_id"]
     date_hierarchy = "started_at"

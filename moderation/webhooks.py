@@ -15,7 +15,7 @@ import urllib.error
 import urllib.request
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.utils import timezone
@@ -90,18 +90,24 @@ def webhook_attempt(*, event_id: str, event: str, testimonial_id: int, attempt: 
 
 
 def webhook_not_queued(*, testimonial_id: int, event: str) -> None:
-    """The broker refused the message: say so in the delivery log (attempt 0, failed) rather than lose it
-    silently; a log line if even the database is down."""
+    """The broker refused the message: hold it in the delivery log (attempt 0, "will retry", due now) for
+    the pending sweep to send; a log line if even the database is down."""
     try:
         WebhookAttempt.objects.create(
             event_id=webhook_event_id(), event=event, testimonial_id=testimonial_id, attempt=0,
-            outcome=WebhookAttempt.Outcome.FAILED, error="not queued: the task broker was unavailable",
-            started_at=timezone.now(), duration_ms=0)
-    except Exception:
-        logger.error("webhook %s for testimonial %s neither queued nor logged", event, testimonial_id, exc_info=True)
+            outcome=WebhookAttempt.Outcome.RETRYING, error="not queued: the task broker was unavailable",
+            started_at=timezone.now(), duration_ms=0, requeue_at=timezone.now())
+    except Exception as error:
+        logger.error("webhook %s for testimonial %s neither queued nor logged (%s)", event, testimonial_id,
+                     type(error).__name__)
 
 
-# Under the Redis broker's visibility timeout (an hour): a retry held longer would be handed out twice.
+def webhook_requeue_later(*, logged: WebhookAttempt, delay: int) -> None:
+    """Keep a long wait before the next attempt in the database; the sweep sends it when due."""
+    WebhookAttempt.objects.filter(pk=logged.pk).update(requeue_at=timezone.now() + timedelta(seconds=delay))
+
+
+# At most half an hour between attempts (waits beyond a minute are kept in the database, see the task).
 MAX_RETRY_DELAY = 1800
 
 

@@ -151,6 +151,19 @@ class Testimonial(models.Model):
     # kept for the counts and the audit trail, and can never change state again.
     personal_data_purged_at = models.DateTimeField(null=True, blank=True)
 
+    # The background work (moderation.queue, moderation.tasks). `*_queued_at`: the message was handed to
+    # the broker (claimed before sending, cleared if the broker refused), so the sweep sends only what has
+    # none and nothing is sent twice. `*_attempts`: runs started. `*_failed_at`/`*_error`: the task gave up
+    # (permanent error, retries or attempts used up); shown in the admin, never sent again by the sweep.
+    analysis_queued_at = models.DateTimeField(null=True, blank=True)
+    analysis_attempts = models.PositiveSmallIntegerField(default=0)
+    analysis_failed_at = models.DateTimeField(null=True, blank=True)
+    analysis_error = models.CharField(max_length=200, blank=True)
+    confirmation_queued_at = models.DateTimeField(null=True, blank=True)
+    confirmation_attempts = models.PositiveSmallIntegerField(default=0)
+    confirmation_failed_at = models.DateTimeField(null=True, blank=True)
+    confirmation_error = models.CharField(max_length=200, blank=True)
+
     # workflow
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -191,6 +204,9 @@ class Testimonial(models.Model):
             models.Index(fields=["fingerprint"], name="testimonial_fingerprint_idx"),
             # The daily expiry and renewal-reminder tasks: published rows by expiry date.
             models.Index(fields=["status", "consent_expires_at"], name="testimonial_expiry_idx"),
+            # The sweep's confirmation emails never sent (few rows: most have been sent).
+            models.Index(fields=["created_at"], condition=Q(confirmation_sent_at__isnull=True),
+                         name="testimonial_unconfirmed_idx"),
         ]
         permissions = [("moderate_testimonial", "Can approve, reject and take down testimonials")]
 

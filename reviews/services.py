@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
-from moderation.queue import analysis_enqueue, confirmation_enqueue
+from moderation.queue import submission_enqueue
 
 from .consent import CONDITION_NAMED_FROM_VERSION, CURRENT_VERSION, consent_expiry, consent_text
 from .feed_cache import feed_cache_bump
@@ -98,9 +98,9 @@ def testimonial_submit(
             if source != Testimonial.Source.HONEYPOT:
                 transaction.on_commit(feed_cache_bump)
             if enqueue:
-                transaction.on_commit(lambda: analysis_enqueue(testimonial_id=testimonial.pk))
-                if source == Testimonial.Source.FORM:
-                    transaction.on_commit(lambda: confirmation_enqueue(testimonial_id=testimonial.pk))
+                # Analysis and confirmation email in one attempt: a broker outage costs one timeout.
+                confirm = source == Testimonial.Source.FORM
+                transaction.on_commit(lambda: submission_enqueue(testimonial_id=testimonial.pk, confirm=confirm))
     except IntegrityError:
         # A double-click raced us between the lookup and the insert: the other request's row stands.
         existing = Testimonial.objects.filter(submission_key=key).first()

@@ -48,8 +48,9 @@ def main() -> int:
     password = ensure_admin()
     children = [
         subprocess.Popen([PY, "manage.py", "runserver", f"127.0.0.1:{PORT}", "--noreload"]),
-        subprocess.Popen([PY, "-m", "celery", "-A", "config", "worker", "-B", "--loglevel", "INFO",
-                          "--concurrency", "1", "--without-mingle", "--without-gossip"]),
+        # One worker for both queues (analysis, io), with beat embedded.
+        subprocess.Popen([PY, "-m", "celery", "-A", "config", "worker", "-B", "--queues", "analysis,io",
+                          "--loglevel", "INFO", "--concurrency", "1", "--without-mingle", "--without-gossip"]),
     ]
     print(
         f"\n  Patient form:  http://127.0.0.1:{PORT}/testimonials/new/\n"

@@ -90,9 +90,13 @@ def celery_broker(url: str, options: dict):
     app.conf.broker_url, app.conf.broker_transport_options = url, options
 
     def reset_pools() -> None:
-        # The same reset Celery does after a fork: the next publish opens a connection to the new broker.
+        # The same reset Celery does after a fork: the next publish opens a connection to the new broker;
+        # and a breaker tripped by the old one is closed.
+        from moderation.queue import breaker_reset
+
         app._pool = None
         app.amqp._producer_pool = None
+        breaker_reset()
 
     reset_pools()
     try:
@@ -124,11 +128,12 @@ def redis_broker(redis_url):
 
 @contextmanager
 def running_worker(app):
-    """A real Celery worker (thread, solo pool) consuming from the app's current broker."""
+    """A real Celery worker (thread, solo pool) consuming both queues (analysis, io) from the app's
+    current broker."""
     from celery.contrib.testing.worker import start_worker
 
     with start_worker(app, pool="solo", concurrency=1, perform_ping_check=False, shutdown_timeout=30,
-                      loglevel="WARNING") as worker:
+                      loglevel="WARNING", queues=["analysis", "io"]) as worker:
         yield worker
 
 
@@ -140,6 +145,19 @@ def _plain_static_files(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.STORAGES = {**settings.STORAGES,
                          "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+
+
+@pytest.fixture(autouse=True)
+def _broker_breaker_closed():
+    """A broker failure in one test must not make the next one skip its enqueues."""
+    from config.cache import cache_breaker_reset
+    from moderation.queue import breaker_reset
+
+    breaker_reset()
+    cache_breaker_reset()
+    yield
+    breaker_reset()
+    cache_breaker_reset()
 
 
 @pytest.fixture(autouse=True)

@@ -16,6 +16,7 @@ from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
 from moderation import publication, services
 from moderation.models import WebhookAttempt
+from moderation.tasks import sweep_pending_testimonials_task
 from moderation.webhooks import webhook_attempt, webhook_event_id, webhook_headers, webhook_retry_delay
 from reviews.models import Testimonial
 from tests.conftest import celery_broker, running_worker
@@ -133,19 +134,29 @@ def test_a_delivery_that_keeps_failing_is_marked_failed_after_the_last_attempt(
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_message_the_broker_refuses_is_logged_as_failed_not_lost(marketing_site, admin_user):
+def test_a_message_the_broker_refuses_is_held_in_the_log_and_sent_by_the_sweep(marketing_site, admin_user,
+                                                                             filesystem_broker):
     # given a broker that cannot be reached
     testimonial = in_review()
     with celery_broker("redis://127.0.0.1:1/0", {"socket_connect_timeout": 0.2, "max_retries": 0}):
         # when the testimonial is published
         services.testimonial_approve(testimonial=testimonial, actor=admin_user)
-    # then it is published all the same, and the delivery log says the message failed before any attempt
+    # then it is published all the same, and the delivery log holds the message for the sweep
     testimonial.refresh_from_db()
     assert testimonial.status == "approved"
     row = WebhookAttempt.objects.get()
     assert (row.testimonial_id, row.event, row.attempt, row.outcome) == (testimonial.pk, "testimonial.published", 0,
-                                                                         "failed")
-    assert "not queued" in row.error and not marketing_site["received"]
+                                                                         "retrying")
+    assert "not queued" in row.error and row.requeue_at is not None and not marketing_site["received"]
+    # and when the broker is back, the sweep sends it once, under the id it was logged with
+    with running_worker(filesystem_broker):
+        sweep_pending_testimonials_task.delay()
+        assert wait_for(lambda: WebhookAttempt.objects.filter(outcome="delivered").exists())
+        sweep_pending_testimonials_task.apply().get()  # a second sweep finds nothing left to send
+    (delivery,) = marketing_site["received"]
+    assert delivery["headers"]["webhook-id"] == row.event_id
+    assert list(WebhookAttempt.objects.order_by("attempt").values_list("attempt", "outcome", "requeue_at")) == [
+        (0, "retrying", None), (1, "delivered", None)]
 
 
 @pytest.mark.django_db
@@ -244,3 +255,27 @@ def test_the_openapi_schema_documents_the_webhook_and_its_headers(client):
     assert set(body["properties"]) == {"event", "testimonial_id"}
     assert body["properties"]["event"]["enum"] == ["testimonial.published", "testimonial.unpublished",
                                                    "testimonial.updated"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_wait_longer_than_a_minute_is_kept_in_the_database_and_sent_by_the_sweep_when_due(
+        marketing_site, filesystem_broker, admin_user, settings):
+    # given a site that fails once, and a first retry due in two minutes (longer than any countdown may last)
+    marketing_site["answers"] = [500, OK]
+    settings.WEBHOOK_RETRY_BASE_SECONDS = 120
+    testimonial = in_review()
+    with running_worker(filesystem_broker):
+        services.testimonial_approve(testimonial=testimonial, actor=admin_user)
+        assert wait_for(lambda: WebhookAttempt.objects.filter(outcome="retrying").exists())
+        # then the retry waits in the delivery log, not in the broker, and the sweep leaves it until due
+        first = WebhookAttempt.objects.get()
+        assert 100 < (first.requeue_at - first.started_at).total_seconds() <= 121
+        sweep_pending_testimonials_task.apply().get()
+        assert len(marketing_site["received"]) == 1
+        # when it is due, the sweep sends the second attempt under the same message id
+        WebhookAttempt.objects.filter(pk=first.pk).update(requeue_at=first.started_at)
+        sweep_pending_testimonials_task.apply().get()
+        assert wait_for(lambda: WebhookAttempt.objects.filter(outcome="delivered").exists())
+    rows = list(WebhookAttempt.objects.order_by("attempt").values_list("attempt", "outcome", "event_id"))
+    assert rows == [(1, "retrying", first.event_id), (2, "delivered", first.event_id)]
+    assert len({d["headers"]["webhook-id"] for d in marketing_site["received"]}) == 1

@@ -54,18 +54,20 @@ def test_a_submission_is_analysed_by_a_real_worker_into_the_queue(broker, reques
     assert testimonial.tags.filter(slug="knee").exists()
 
 
-def test_running_the_task_twice_stores_the_same_state(filesystem_broker):
+def test_a_redelivered_analysis_changes_nothing(filesystem_broker):
     testimonial = TestimonialFactory(body="Great care for my back, but call 732-555-0142 and ask for me, seriously.")
     with running_worker(filesystem_broker):
         analyze_testimonial_task.delay(testimonial.pk)
         assert wait_for(lambda: Testimonial.objects.get(pk=testimonial.pk).status == "in_review")
-        first = list(Flag.objects.filter(testimonial=testimonial).values_list("code", "start", "end"))
-        first_at = Analysis.objects.get(testimonial=testimonial).analyzed_at
-        analyze_testimonial_task.delay(testimonial.pk)  # a redelivery
-        assert wait_for(lambda: Analysis.objects.get(testimonial=testimonial).analyzed_at > first_at)
+    first = list(Flag.objects.filter(testimonial=testimonial).values_list("code", "start", "end"))
+    first_at = Analysis.objects.get(testimonial=testimonial).analyzed_at
+    # when the same message is delivered again (a worker lost before its acknowledgement)
+    analyze_testimonial_task.apply(args=[testimonial.pk]).get()
+    # then the testimonial, already past the step, is left as it was: analysed once
     assert sorted(Flag.objects.filter(testimonial=testimonial).values_list("code", "start", "end")) == sorted(first)
-    assert Analysis.objects.filter(testimonial=testimonial).count() == 1
+    assert Analysis.objects.get(testimonial=testimonial).analyzed_at == first_at
     assert testimonial.events.count() == 1
+    assert Testimonial.objects.get(pk=testimonial.pk).analysis_attempts == 1
 
 
 def test_the_sweep_reenqueues_what_was_left_pending(filesystem_broker, settings):
