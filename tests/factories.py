@@ -60,3 +60,20 @@ class TestimonialFactory(factory.django.DjangoModelFactory):
     consent_expires_at = factory.LazyAttribute(lambda o: consent_expiry(given_at=o.consented_at))
     submission_key = factory.Sequence(lambda n: f"key-{n}")
     status = Testimonial.Status.PENDING
+
+
+def staff_user(username: str, group: str, *clinics: Location, email: str | None = None,
+               domain: str = "example.com", password: str = "pw"):
+    """A staff user in one of the roles the migrations create, assigned to `clinics`; read back from the
+    database, so no permission is cached from before the group was added."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    from moderation.models import ClinicAssignment
+
+    user_model = get_user_model()
+    user = user_model.objects.create_user(username, email or f"{username}@{domain}", password, is_staff=True)
+    user.groups.add(Group.objects.get(name=group))
+    for clinic in clinics:
+        ClinicAssignment.objects.create(user=user, location=clinic)
+    return user_model.objects.get(pk=user.pk)

@@ -7,26 +7,20 @@ import io
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from moderation import services
 from moderation.dashboard import dashboard_compute
-from moderation.models import ClinicAssignment, Flag
+from moderation.models import Flag
 from reviews.models import Testimonial
-from tests.factories import LocationFactory, TestimonialFactory, TherapistFactory
+from tests.factories import LocationFactory, TestimonialFactory, TherapistFactory, staff_user
 
 pytestmark = pytest.mark.django_db
 DASHBOARD = "/admin/dashboard/"
 
 
-def staff(name: str, group: str, *clinics):
-    user = get_user_model().objects.create_user(name, f"{name}@example.com", "pw-not-used-here", is_staff=True)
-    user.groups.add(Group.objects.get(name=group))
-    for clinic in clinics:
-        ClinicAssignment.objects.create(user=user, location=clinic)
-    return get_user_model().objects.get(pk=user.pk)
+staff = staff_user
 
 
 def analysed(**kwargs) -> Testimonial:

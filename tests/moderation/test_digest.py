@@ -4,28 +4,22 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from functools import partial
 
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from django.core import mail, signing
 from django.utils import timezone
 
 from moderation.digest import digest_link_token, digest_send_all
-from moderation.models import ClinicAssignment, Flag
+from moderation.models import Flag
 from moderation.tasks import send_moderation_digest_task
 from reviews.models import Testimonial
 from tests.conftest import running_worker
-from tests.factories import LocationFactory, TestimonialFactory
+from tests.factories import LocationFactory, TestimonialFactory, staff_user
 from tests.moderation.test_worker import wait_for
 
-
-def staff(username: str, group: str, *clinics, email: str | None = None) -> User:
-    user = User.objects.create_user(username, f"{username}@clinic.test" if email is None else email, "pw",
-                                    is_staff=True)
-    user.groups.add(Group.objects.get(name=group))
-    for clinic in clinics:
-        ClinicAssignment.objects.create(user=user, location=clinic)
-    return user
+staff = partial(staff_user, domain="clinic.test")
 
 
 def waiting(location, days: int = 0, **fields) -> Testimonial:

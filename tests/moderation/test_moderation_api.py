@@ -5,28 +5,24 @@ from __future__ import annotations
 import json
 import threading
 from datetime import timedelta
+from functools import partial
 
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from django.db import connection, connections
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from moderation import services
-from moderation.models import Analysis, ClinicAssignment, Flag, TransitionEvent
+from moderation.models import Analysis, Flag, TransitionEvent
 from reviews.models import Testimonial
 from tests.conftest import missing
-from tests.factories import LocationFactory, TestimonialFactory, TherapistFactory
+from tests.factories import LocationFactory, TestimonialFactory, TherapistFactory, staff_user
 
 API = "/api/v1/moderation/testimonials/"
 
 
-def staff(username: str, group: str, *clinics) -> User:
-    user = User.objects.create_user(username, f"{username}@clinic.test", "pw", is_staff=True)
-    user.groups.add(Group.objects.get(name=group))
-    for clinic in clinics:
-        ClinicAssignment.objects.create(user=user, location=clinic)
-    return user
+staff = partial(staff_user, domain="clinic.test")
 
 
 def auth(user: User) -> dict:

@@ -3,24 +3,18 @@ report, filters, history), Viewers cannot decide, and only superusers delete."""
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Permission
 
 from moderation import services
 from moderation.models import ClinicAssignment, Flag, TransitionEvent
 from reviews.models import Testimonial
-from tests.factories import LocationFactory, TestimonialFactory, TherapistFactory
+from tests.factories import LocationFactory, TestimonialFactory, TherapistFactory, staff_user
 
 pytestmark = pytest.mark.django_db
 CHANGELIST = "/admin/reviews/testimonial/"
 
 
-def staff(name: str, group: str, *clinics):
-    user = get_user_model().objects.create_user(name, f"{name}@example.com", "pw-not-used-here", is_staff=True)
-    user.groups.add(Group.objects.get(name=group))
-    for clinic in clinics:
-        ClinicAssignment.objects.create(user=user, location=clinic)
-    return user
+staff = staff_user
 
 
 def in_review(**kwargs) -> Testimonial:

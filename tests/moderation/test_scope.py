@@ -1,19 +1,14 @@
 """Clinic scope: managers see their assigned clinics only; the roles come from a migration."""
 import pytest
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 
 from moderation import scope
 from moderation.models import ClinicAssignment
-from tests.factories import LocationFactory, TestimonialFactory
+from tests.factories import LocationFactory, TestimonialFactory, staff_user
 
 pytestmark = pytest.mark.django_db
 
 
-def staff(name: str, group: str):
-    user = get_user_model().objects.create_user(name, f"{name}@example.com", "pw", is_staff=True)
-    user.groups.add(Group.objects.get(name=group))
-    return get_user_model().objects.get(pk=user.pk)  # fresh: no cached permissions
+staff = staff_user
 
 
 def test_a_clinic_manager_sees_and_moderates_only_the_assigned_clinic():
