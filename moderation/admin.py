@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
-from reviews.models import Testimonial
+from reviews.models import Testimonial, Therapist
 
 from . import admin_display as display
 from . import scope, selectors, services
@@ -65,7 +65,7 @@ class TestimonialAdmin(ClinicScopedAdmin, admin.ModelAdmin):  # roles: the user'
     show_full_result_count = False
     paginator = EstimatedCountPaginator
     show_facets = admin.ShowFacets.NEVER
-    readonly_fields = ["status", "display_name", "rating", "location", "therapist", "tag_list", "first_name",
+    readonly_fields = ["status", "display_name", "rating", "location", "tag_list", "first_name",
                        "last_name", "email", "display_as", "consent_version", "consented_at", "consent_expires_at",
                        "consent_text", "body_original", "condition_original", "published_at", "created_at",
                        "updated_at", "language", "source", "personal_data_purged_at", "background_tasks"]
@@ -142,8 +142,17 @@ class TestimonialAdmin(ClinicScopedAdmin, admin.ModelAdmin):  # roles: the user'
     def get_readonly_fields(self, request: HttpRequest, obj=None) -> list[str]:
         fields = list(super().get_readonly_fields(request, obj))
         if not self.has_moderate_permission(request):
-            fields += ["body", "condition"]  # changing a patient's words is a moderator's decision
+            fields += ["body", "condition", "therapist"]  # changing a patient's words is a moderator's decision
         return fields
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        field = form.base_fields.get("therapist")
+        if field is not None and obj is not None:
+            # A correction (from the therapists the analysis found) picks one of the clinic's therapists.
+            field.queryset = Therapist.objects.filter(locations=obj.location_id).order_by("first_name", "last_name")
+            field.help_text = "Correct it from the therapists the analysis found, above; empty: not named."
+        return form
 
     def changelist_view(self, request, extra_context=None):
         context = {"title": "Moderation queue", "sentiment_explained": display.SENTIMENT_EXPLAINED}
@@ -235,6 +244,8 @@ class TestimonialAdmin(ClinicScopedAdmin, admin.ModelAdmin):  # roles: the user'
         if change and text_changed and self.has_moderate_permission(request):
             services.testimonial_redact(testimonial=obj, body=obj.body, actor=request.user,
                                         condition=obj.condition if "condition" in text_changed else None)
+        if change and "therapist" in form.changed_data and self.has_moderate_permission(request):
+            services.testimonial_therapist_set(testimonial=obj, therapist=obj.therapist, actor=request.user)
 
     def delete_view(self, request, object_id, extra_context=None):
         context = {**(extra_context or {}), "privacy_contact": settings.PRIVACY_CONTACT}

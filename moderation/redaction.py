@@ -6,7 +6,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
-from reviews.models import Testimonial
+from reviews.models import Testimonial, Therapist
 
 from .analysis_store import testimonial_analyze
 from .models import Flag, TransitionEvent
@@ -59,4 +59,31 @@ def testimonial_redact(*, testimonial: Testimonial, body: str, actor: AbstractBa
         transaction.on_commit(lambda: publication_changed(testimonial_id=row.pk, event=event))
     for field in ("body", "body_original", "condition", "condition_original", "status", "updated_at"):
         setattr(testimonial, field, getattr(row, field))
+    return testimonial
+
+
+def testimonial_therapist_set(*, testimonial: Testimonial, therapist: Therapist | None,
+                              actor: AbstractBaseUser | None) -> Testimonial:
+    """Correct the therapist a testimonial names (e.g. from the mentions the analysis found): one of the
+    clinic's therapists or none; moderators only, recorded, and the public feed refreshed if published."""
+    if actor is not None and not actor.has_perm("reviews.moderate_testimonial"):
+        raise TransitionError(f"Only moderators may change the therapist of testimonial #{testimonial.pk}.")
+    with transaction.atomic():
+        row = Testimonial.objects.select_for_update().filter(pk=testimonial.pk).first()
+        if row is None:
+            raise TransitionError(f"Testimonial #{testimonial.pk} no longer exists.")
+        if therapist is not None and not therapist.locations.filter(pk=row.location_id).exists():
+            raise TransitionError(f"{therapist.name} does not work at this testimonial's clinic.")
+        new_id = therapist.pk if therapist is not None else None
+        if new_id == row.therapist_id:
+            return testimonial
+        before = Therapist.objects.filter(pk=row.therapist_id).first()
+        Testimonial.objects.filter(pk=row.pk).update(therapist_id=new_id, updated_at=timezone.now())
+        TransitionEvent.objects.create(
+            testimonial_id=row.pk, from_status=row.status, to_status=row.status,
+            actor=actor if actor is not None and actor.is_authenticated else None, reason="therapist_corrected",
+            note=f"therapist: {before.name if before else 'none'} → {therapist.name if therapist else 'none'}")
+        event = "testimonial.updated" if row.status == S.APPROVED else None
+        transaction.on_commit(lambda: publication_changed(testimonial_id=row.pk, event=event))
+    testimonial.therapist = therapist
     return testimonial

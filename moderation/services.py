@@ -6,7 +6,7 @@ from reviews.models import Testimonial
 
 from .analysis_store import analysis_context, practice_context, tags_ensure, testimonial_analyze
 from .publication import publication_changed, publication_event
-from .redaction import testimonial_redact
+from .redaction import testimonial_redact, testimonial_therapist_set
 from .workflow import (
     ALLOWED,
     AuthorizationExpired,
@@ -27,6 +27,6 @@ __all__ = [
     "ALLOWED", "AuthorizationExpired", "TransitionConflict", "TransitionError", "UnresolvedFlags", "analysis_context",
     "practice_context",
     "publication_changed", "publication_event", "tags_ensure", "testimonial_analyze", "testimonial_approve",
-    "testimonial_redact", "testimonial_reject", "testimonial_reopen", "testimonial_transition",
-    "testimonial_withdraw", "unresolved_high_flags",
+    "testimonial_redact", "testimonial_reject", "testimonial_reopen", "testimonial_therapist_set",
+    "testimonial_transition", "testimonial_withdraw", "unresolved_high_flags",
 ]
