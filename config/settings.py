@@ -221,6 +221,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=AXES_COOLOFF_MINUTES)
 # username from another network, do not lock anyone else out.
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True  # a successful login clears the failures that came before it
+AXES_VERBOSE = False  # no start-up banner in every command; log lines carry only the lock-out parameters
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 # The same address the form's rate limits see (TRUSTED_PROXY_COUNT entries of X-Forwarded-For).
 AXES_CLIENT_IP_CALLABLE = "reviews.ratelimit.client_ip"
