@@ -79,7 +79,9 @@ def load(rows: int) -> None:
             INSERT INTO reviews_testimonial (location_id, therapist_id, rating, body, condition, display_as,
                 published_at, body_original, condition_original, first_name, last_name, email, consent_text,
                 consent_version, consented_at, consent_expires_at, origin_hash, submission_key, fingerprint,
-                language, locale, source, status, created_at, updated_at)
+                language, locale, source, status, created_at, updated_at, condition_authorized,
+                analysis_attempts, analysis_error, confirmation_attempts, confirmation_error, notice_attempts,
+                notice_error)
             SELECT {first_location} + g % 23, CASE WHEN g % 7 = 0 THEN NULL ELSE {first_therapist} + g % 46 END,
                 1 + g % 5, ({sql_array(SENTENCES)})[1 + g % 10] || ' ' || ({sql_array(SENTENCES)})[1 + (g / 10) % 10]
                     || ' Visit ' || g || '.',
@@ -90,7 +92,7 @@ def load(rows: int) -> None:
                 CASE WHEN g % 50 = 0 THEN 'es' ELSE 'en' END, 'en', 'form',
                 CASE WHEN g % 20 = 0 THEN 'in_review' WHEN g % 20 = 1 THEN 'rejected' WHEN g % 20 = 2 THEN 'withdrawn'
                      ELSE 'approved' END,
-                t, t
+                t, t, false, 0, '', 0, '', 0, ''
             FROM (SELECT g, now() - (({rows} - g) * interval '1 minute') AS t
                   FROM generate_series(1, {rows}) AS g) AS source
         """)

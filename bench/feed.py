@@ -82,7 +82,9 @@ def load(url: str, *, start: int, stop: int) -> float:
         f"""INSERT INTO reviews_testimonial (location_id, therapist_id, rating, body, condition, display_as,
             published_at, body_original, first_name, last_name, email, consent_text, consent_version,
             consented_at, consent_expires_at, origin_hash, submission_key, fingerprint, language, locale,
-            source, status, created_at, updated_at)
+            source, status, created_at, updated_at, condition_authorized, condition_original,
+            analysis_attempts, analysis_error, confirmation_attempts, confirmation_error, notice_attempts,
+            notice_error)
         SELECT l.id, CASE WHEN s.i % 5 = 0 THEN NULL ELSE t.id END, 1 + (s.i * 7) % 5,
             'My knee was so stiff I could not climb the stairs at home. After eight weeks with the team I '
             || 'hike again on weekends and the pain is mostly gone. Everyone at the front desk was kind and '
@@ -92,7 +94,7 @@ def load(url: str, *, start: int, stop: int) -> float:
             '', 'Pat', 'Lee', 'p' || s.i || '@example.com', 'authorization', 1, now() - interval '3 years',
             now() + interval '3 years', '', 'bench-' || s.i, '', 'en', 'en', 'demo',
             CASE WHEN s.i < {UNPUBLISHED} THEN 'approved' WHEN s.i % 2 = 0 THEN 'in_review' ELSE 'rejected' END,
-            now() - interval '3 years', now()
+            now() - interval '3 years', now(), true, '', 0, '', 0, '', 0, ''
         FROM (SELECT i::bigint AS i FROM generate_series({start + 1}, {stop}) i
               UNION ALL SELECT {UNPUBLISHED}::bigint + i
                         FROM generate_series({start // 10 + 1}, {start // 10 + extra}) i) s

@@ -90,7 +90,8 @@ class TestimonialAdmin(ClinicScopedAdmin, admin.ModelAdmin):  # roles: the user'
     def background_tasks(self, obj: Testimonial) -> SafeString:
         """Each step: queued / done / failed with its error and the number of runs."""
         rows = []
-        for step, done in (("analysis", obj.status != S.PENDING), ("confirmation", obj.confirmation_sent_at)):
+        for step, done in (("analysis", obj.status != S.PENDING), ("confirmation", obj.confirmation_sent_at),
+                           ("notice", obj.publication_notice_sent_at)):
             failed_at = getattr(obj, f"{step}_failed_at")
             if failed_at:
                 state = format_html("<strong>failed</strong> {} — {}", failed_at.strftime("%Y-%m-%d %H:%M"),

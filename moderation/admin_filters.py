@@ -135,19 +135,22 @@ class ReceivedFilter(admin.SimpleListFilter):
 
 
 class BackgroundFailureFilter(admin.SimpleListFilter):
-    """Testimonials whose analysis or confirmation email failed for good (the sweep no longer sends them)."""
+    """Testimonials whose analysis, confirmation or "now published" email failed for good (the sweep no
+    longer sends them)."""
 
     title = "background task"
     parameter_name = "background"
 
     def lookups(self, request, model_admin):
-        return [("failed", "Failed"), ("analysis", "Analysis failed"), ("confirmation", "Confirmation email failed")]
+        return [("failed", "Failed"), ("analysis", "Analysis failed"), ("confirmation", "Confirmation email failed"),
+                ("notice", "Publication email failed")]
 
     def queryset(self, request, queryset):
         from django.db.models import Q
 
         if self.value() == "failed":
-            return queryset.filter(Q(analysis_failed_at__isnull=False) | Q(confirmation_failed_at__isnull=False))
-        if self.value() in ("analysis", "confirmation"):
+            return queryset.filter(Q(analysis_failed_at__isnull=False) | Q(confirmation_failed_at__isnull=False)
+                                   | Q(notice_failed_at__isnull=False))
+        if self.value() in ("analysis", "confirmation", "notice"):
             return queryset.filter(**{f"{self.value()}_failed_at__isnull": False})
         return queryset

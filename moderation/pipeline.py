@@ -17,7 +17,9 @@ from .queue import steps_send, webhook_enqueue
 
 logger = logging.getLogger(__name__)
 
-STEPS = ("analysis", "confirmation")
+STEPS = ("analysis", "confirmation", "notice")
+# A "now published" email later than this is no longer news: the sweep leaves older ones alone.
+NOTICE_WINDOW = timedelta(days=7)
 SWEEP_BATCH = 500
 
 
@@ -60,6 +62,10 @@ def _due(step: str) -> Q:
     due = waiting & Q(**{f"{step}_failed_at__isnull": True}, personal_data_purged_at__isnull=True)
     if step == "analysis":
         return due & Q(status=Testimonial.Status.PENDING)
+    if step == "notice":
+        return due & Q(status=Testimonial.Status.APPROVED, source=Testimonial.Source.FORM,
+                       publication_notice_sent_at__isnull=True,
+                       published_at__gte=timezone.now() - NOTICE_WINDOW)
     return due & Q(source=Testimonial.Source.FORM, confirmation_sent_at__isnull=True) & ~Q(
         status=Testimonial.Status.WITHDRAWN)
 
@@ -80,8 +86,9 @@ def pending_sweep() -> dict[str, int]:
     counts = {step: sum(1 for s, _ in claims[:sent] if s == step) for step in STEPS}
     counts["webhook"] = _webhooks_resend()
     if any(counts.values()) or len(claims) > sent:
-        logger.info("sweep sent %d analyses, %d confirmations, %d webhooks (%d left for the next sweep)",
-                    counts["analysis"], counts["confirmation"], counts["webhook"], len(claims) - sent)
+        logger.info("sweep sent %d analyses, %d confirmations, %d publication notices, %d webhooks "
+                    "(%d left for the next sweep)", counts["analysis"], counts["confirmation"], counts["notice"],
+                    counts["webhook"], len(claims) - sent)
     return counts
 
 

@@ -80,13 +80,14 @@ def broker_send(jobs: Sequence[Job]) -> int:
 
 # ---------------------------------------------------------------------------- testimonial steps
 def _tasks() -> dict[str, Task]:
-    from .tasks import analyze_testimonial_task, send_confirmation_email_task
+    from .tasks import analyze_testimonial_task, send_confirmation_email_task, send_publication_notice_task
 
-    return {"analysis": analyze_testimonial_task, "confirmation": send_confirmation_email_task}
+    return {"analysis": analyze_testimonial_task, "confirmation": send_confirmation_email_task,
+            "notice": send_publication_notice_task}
 
 
 def steps_send(claims: Iterable[tuple[str, int]]) -> int:
-    """Send claimed steps (("analysis" | "confirmation", testimonial id), …) in one attempt and release
+    """Send claimed steps (("analysis" | "confirmation" | "notice", testimonial id), …) in one attempt and release
     the claims of those the broker did not take; how many were sent."""
     claims = list(claims)
     tasks = _tasks()
@@ -127,10 +128,17 @@ def webhook_enqueue(*, testimonial_id: int, event: str, event_id: str | None = N
 
 
 def publication_notice_enqueue(*, testimonial_id: int) -> bool:
-    """Queue the patient's "your testimonial is published" email; a broker outage is logged, never raised."""
-    from .tasks import send_publication_notice_task
-
-    return enqueue(send_publication_notice_task, testimonial_id)
+    """Queue the patient's "your testimonial is published" email, claimed like a submission's steps: if
+    the broker does not take it, the sweep sends it (moderation.pipeline)."""
+    try:
+        if not Testimonial.objects.filter(pk=testimonial_id, notice_queued_at__isnull=True,
+                                          publication_notice_sent_at__isnull=True).update(notice_queued_at=timezone.now()):
+            return True  # already on its way, or sent
+        return steps_send([("notice", testimonial_id)]) == 1
+    except DatabaseError as error:
+        logger.warning("publication notice of testimonial %s not enqueued: database unavailable (%s)", testimonial_id,
+                       type(error).__name__)
+        return False
 
 
 def cdn_purge_enqueue(*, testimonial_id: int) -> bool:

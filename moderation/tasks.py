@@ -121,13 +121,17 @@ def purge_cdn_task(testimonial_id: int) -> None:
     logger.info("CDN purged after a change to testimonial %s (%s)", testimonial_id, status)
 
 
-@shared_task(autoretry_for=TRANSIENT + (OSError,), max_retries=8, **RETRY)
+@shared_task(base=StepTask, step="notice", autoretry_for=TRANSIENT + (OSError,), max_retries=4, **RETRY)
 def send_publication_notice_task(testimonial_id: int) -> None:
     """Tell a patient who used the form that their testimonial is published (once)."""
     from .notifications import publication_notice_send
+    from .pipeline import step_attempt_start
 
     testimonial = Testimonial.objects.select_related("location").filter(pk=testimonial_id).first()
-    if testimonial is None or testimonial.source != Testimonial.Source.FORM or testimonial.publication_notice_sent_at:
+    if testimonial is None or testimonial.source != Testimonial.Source.FORM or testimonial.publication_notice_sent_at \
+            or testimonial.notice_failed_at:
+        return
+    if not step_attempt_start(testimonial_id=testimonial_id, step="notice"):
         return
     publication_notice_send(testimonial=testimonial)
 

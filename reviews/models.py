@@ -163,6 +163,11 @@ class Testimonial(models.Model):
     confirmation_attempts = models.PositiveSmallIntegerField(default=0)
     confirmation_failed_at = models.DateTimeField(null=True, blank=True)
     confirmation_error = models.CharField(max_length=200, blank=True)
+    # The "now published" email (`notice`): the same tracking, so a broker outage at approval loses nothing.
+    notice_queued_at = models.DateTimeField(null=True, blank=True)
+    notice_attempts = models.PositiveSmallIntegerField(default=0)
+    notice_failed_at = models.DateTimeField(null=True, blank=True)
+    notice_error = models.CharField(max_length=200, blank=True)
 
     # workflow
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING)

@@ -97,3 +97,33 @@ def test_try_again_clears_the_failure_and_the_next_sweep_sends_it(filesystem_bro
     testimonial.refresh_from_db()
     assert (testimonial.analysis_failed_at, testimonial.analysis_error, testimonial.analysis_attempts) == (None, "", 0)
     assert pending_sweep()["analysis"] == 1
+
+
+def test_a_publication_email_that_never_reached_the_broker_is_sent_by_the_sweep_once(filesystem_broker):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    # given approvals whose "now published" email never left (the broker was away at that moment)
+    now = timezone.now()
+    fresh = TestimonialFactory(source="form", status="approved", published_at=now)
+    old = TestimonialFactory(source="form", status="approved", published_at=now - timedelta(days=8))
+    imported = TestimonialFactory(source="import", status="approved", published_at=now)
+    # when beat's sweep runs three times
+    sent = [pending_sweep()["notice"] for _ in range(3)]
+    # then the fresh one is sent once; a week-old publication is no longer news, an import gets no email
+    assert sent == [1, 0, 0]
+    notices = [args for task, args in queued(filesystem_broker) if task.endswith("send_publication_notice_task")]
+    assert notices == [[fresh.pk]]
+    assert not Testimonial.objects.filter(pk__in=[old.pk, imported.pk], notice_queued_at__isnull=False).exists()
+
+
+def test_approving_claims_the_publication_email_so_the_sweep_does_not_send_it_again(filesystem_broker, admin_user,
+                                                                                    django_capture_on_commit_callbacks):
+    from moderation import services
+
+    testimonial = TestimonialFactory(source="form", status="in_review")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.testimonial_approve(testimonial=testimonial, actor=admin_user)
+    assert queued(filesystem_broker).count(("moderation.tasks.send_publication_notice_task", [testimonial.pk])) == 1
+    assert pending_sweep()["notice"] == 0
