@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver")
 
@@ -25,18 +26,14 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 from django.utils import timezone  # noqa: E402
+from practice import clinics_create  # noqa: E402
 
 
 def seed(rows: int) -> None:
     from reviews.consent import consent_expiry
-    from reviews.models import Location, Tag, Testimonial, Therapist
+    from reviews.models import Tag, Testimonial
 
-    locations = [Location.objects.create(slug=f"town-{i}", name=f"Town {i}") for i in range(23)]
-    therapists = []
-    for i in range(46):
-        therapist = Therapist.objects.create(slug=f"t-{i}", first_name=f"T{i}", last_name="Pist")
-        therapist.locations.add(locations[i % 23])
-        therapists.append(therapist)
+    locations, therapists = clinics_create()
     knee = Tag.objects.get_or_create(slug="knee", defaults={"name": "Knee"})[0]
     now = timezone.now()
     Testimonial.objects.bulk_create(

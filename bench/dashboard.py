@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver")
 
@@ -28,6 +29,7 @@ from django.db.models.functions import Mod  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
 from django.utils import timezone  # noqa: E402
+from practice import clinics_create  # noqa: E402
 
 STATUSES = ["in_review", "approved", "approved", "rejected", "pending", "approved", "withdrawn", "in_review"]
 LABELS = ["positive", "neutral", "negative"]
@@ -36,14 +38,9 @@ LABELS = ["positive", "neutral", "negative"]
 def seed(rows: int) -> None:
     from moderation.models import Analysis, Flag, TransitionEvent
     from reviews.consent import consent_expiry
-    from reviews.models import Location, Testimonial, Therapist
+    from reviews.models import Testimonial
 
-    locations = [Location.objects.create(slug=f"town-{i}", name=f"Town {i}") for i in range(23)]
-    therapists = []
-    for i in range(46):
-        therapist = Therapist.objects.create(slug=f"t-{i}", first_name=f"T{i}", last_name="Pist")
-        therapist.locations.add(locations[i % 23])
-        therapists.append(therapist)
+    locations, therapists = clinics_create()
     now = timezone.now()
     for start in range(0, rows, 10_000):
         batch = range(start, min(start + 10_000, rows))

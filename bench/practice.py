@@ -44,3 +44,17 @@ def practice_context_from(var_dir: Path):
     from moderation.analysis_store import practice_context
 
     return practice_context(fresh=True)
+
+
+def clinics_create() -> tuple[list, list]:
+    """The bench practice inside a configured Django: 23 clinics (town-0…) and 46 therapists (t-0…),
+    two per clinic; (locations, therapists)."""
+    from reviews.models import Location, Therapist
+
+    locations = [Location.objects.create(slug=f"town-{i}", name=f"Town {i}") for i in range(23)]
+    therapists = []
+    for i in range(46):
+        therapist = Therapist.objects.create(slug=f"t-{i}", first_name=f"T{i}", last_name="Pist")
+        therapist.locations.add(locations[i % 23])
+        therapists.append(therapist)
+    return locations, therapists

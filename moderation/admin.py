@@ -26,27 +26,18 @@ from .admin_filters import (
     StatusFilter,
 )
 from .admin_paginator import EstimatedCountPaginator
-from .admin_scope import ClinicScopedAdmin
+from .admin_scope import ClinicScopedAdmin, ReadOnlyTabularInline
 from .models import Flag, RejectionReason, TransitionEvent
 from .search import testimonial_search
 
 S = Testimonial.Status
 
 
-class TransitionEventInline(admin.TabularInline):
+class TransitionEventInline(ReadOnlyTabularInline):
     model = TransitionEvent
     verbose_name = "history entry"
     verbose_name_plural = "history (cannot be edited)"
     fields = ["created_at", "from_status", "to_status", "actor", "reason", "note"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(Testimonial)

@@ -57,6 +57,22 @@ SCOPED_FILTERS = {"location": ScopedLocationFilter, "locations": ScopedLocationF
 SCOPED_FILTER_CLASSES = {FlagFilter: ScopedFlagFilter}
 
 
+class ReadOnlyTabularInline(admin.TabularInline):
+    """Rows shown under their parent for the record: nobody adds, edits or deletes them there."""
+
+    extra = 0
+    can_delete = False
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
 class SuperuserDeleteOnly:
     """Only superusers delete; everyone else rejects, takes down, unassigns or purges fields instead."""
 

@@ -21,6 +21,16 @@ def _flag_codes(testimonial_id: int) -> str:
         or "none"
 
 
+def _edit_record(*, row: Testimonial, actor: AbstractBaseUser | None, reason: str, note: str) -> None:
+    """An edit that is not a move: recorded in the history (same status), and, once committed, the public
+    feed refreshed (the marketing site told of a published one)."""
+    TransitionEvent.objects.create(
+        testimonial_id=row.pk, from_status=row.status, to_status=row.status,
+        actor=actor if actor is not None and actor.is_authenticated else None, reason=reason, note=note)
+    event = "testimonial.updated" if row.status == S.APPROVED else None
+    transaction.on_commit(lambda: publication_changed(testimonial_id=row.pk, event=event))
+
+
 def testimonial_redact(*, testimonial: Testimonial, body: str, actor: AbstractBaseUser | None,
                        condition: str | None = None) -> Testimonial:
     """Replace the public text (and the condition, if given), keeping the patient's originals privately,
@@ -51,12 +61,8 @@ def testimonial_redact(*, testimonial: Testimonial, body: str, actor: AbstractBa
         before = _flag_codes(row.pk)
         if row.status != S.WITHDRAWN:  # nothing of a withdrawn one is ever shown again
             testimonial_analyze(testimonial=row)  # flags, spans, tags and sentences of the new words
-        TransitionEvent.objects.create(
-            testimonial_id=row.pk, from_status=row.status, to_status=row.status,
-            actor=actor if actor is not None and actor.is_authenticated else None, reason="redacted",
-            note=f"{' and '.join(edited)} edited; flags before: {before}; after: {_flag_codes(row.pk)}")
-        event = "testimonial.updated" if row.status == S.APPROVED else None
-        transaction.on_commit(lambda: publication_changed(testimonial_id=row.pk, event=event))
+        _edit_record(row=row, actor=actor, reason="redacted",
+                     note=f"{' and '.join(edited)} edited; flags before: {before}; after: {_flag_codes(row.pk)}")
     for field in ("body", "body_original", "condition", "condition_original", "status", "updated_at"):
         setattr(testimonial, field, getattr(row, field))
     return testimonial
@@ -79,11 +85,7 @@ def testimonial_therapist_set(*, testimonial: Testimonial, therapist: Therapist 
             return testimonial
         before = Therapist.objects.filter(pk=row.therapist_id).first()
         Testimonial.objects.filter(pk=row.pk).update(therapist_id=new_id, updated_at=timezone.now())
-        TransitionEvent.objects.create(
-            testimonial_id=row.pk, from_status=row.status, to_status=row.status,
-            actor=actor if actor is not None and actor.is_authenticated else None, reason="therapist_corrected",
-            note=f"therapist: {before.name if before else 'none'} → {therapist.name if therapist else 'none'}")
-        event = "testimonial.updated" if row.status == S.APPROVED else None
-        transaction.on_commit(lambda: publication_changed(testimonial_id=row.pk, event=event))
+        _edit_record(row=row, actor=actor, reason="therapist_corrected",
+                     note=f"therapist: {before.name if before else 'none'} → {therapist.name if therapist else 'none'}")
     testimonial.therapist = therapist
     return testimonial

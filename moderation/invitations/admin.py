@@ -13,6 +13,7 @@ from django.urls import path, reverse
 from reviews.models import Location, Therapist
 
 from .. import scope
+from ..admin_scope import ReadOnlyTabularInline
 from .models import Invitation, InvitationBatch, InvitationOptOut
 from .qr import qr_svg
 from .sending import form_link
@@ -27,20 +28,11 @@ class UploadForm(forms.Form):
                                      "(slug, may be empty), discharge_date (YYYY-MM-DD), language (en or es).")
 
 
-class InvitationInline(admin.TabularInline):
+class InvitationInline(ReadOnlyTabularInline):
     model = Invitation
     verbose_name_plural = "rows (one invitation each)"
     fields = ["row_number", "first_name", "last_name", "email", "location", "therapist", "discharged_on", "language",
               "status", "sent_at", "reminder_sent_at", "error"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(InvitationBatch)

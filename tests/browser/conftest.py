@@ -105,6 +105,24 @@ def desktop(open_page):
     return open_page(**DESKTOP)
 
 
+LAPTOP = {"viewport": {"width": 1366, "height": 768}}
+PASSWORD = "a-long-passphrase-42"
+
+
+@pytest.fixture
+def moderator(open_page, live_server, django_user_model):
+    """A superuser signed in to the admin on a 1366×768 page; the account is `page.user`."""
+    user = django_user_model.objects.create_superuser("moderator", "m@example.com", PASSWORD)
+    page, _ = open_page(**LAPTOP)
+    page.goto(f"{live_server.url}/admin/login/")
+    page.get_by_label("Username").fill("moderator")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url("**/admin/")
+    page.user = user
+    return page
+
+
 @pytest.fixture
 def clinics(transactional_db):
     """Dayton (Brianna, Sean) and Edison (Sean, Maria): Sean works at both."""

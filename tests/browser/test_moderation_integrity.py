@@ -16,20 +16,8 @@ from tests.factories import TestimonialFactory
 from .conftest import screenshot_path
 
 pytestmark = [pytest.mark.browser]
-LAPTOP = {"viewport": {"width": 1366, "height": 768}}
-PASSWORD = "a-long-passphrase-42"
 
 
-@pytest.fixture
-def moderator(open_page, live_server, django_user_model):
-    django_user_model.objects.create_superuser("moderator", "m@example.com", PASSWORD)
-    page, _ = open_page(**LAPTOP)
-    page.goto(f"{live_server.url}/admin/login/")
-    page.get_by_label("Username").fill("moderator")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url("**/admin/")
-    return page
 
 
 def in_review(location, body: str, **kwargs) -> Testimonial:

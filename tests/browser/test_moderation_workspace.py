@@ -15,11 +15,9 @@ from moderation.models import TransitionEvent
 from reviews.models import Testimonial
 from tests.factories import TestimonialFactory
 
-from .conftest import screenshot_path
+from .conftest import PASSWORD, screenshot_path
 
 pytestmark = [pytest.mark.browser]
-LAPTOP = {"viewport": {"width": 1366, "height": 768}}
-PASSWORD = "a-long-passphrase-42"
 STORY = ("I came in after a fall on the ice left me with a fractured wrist and a shoulder that would not lift. "
          "The first weeks were painful and I was frustrated and scared I would never get my strength back. ")
 BODIES = [
@@ -36,17 +34,6 @@ BODIES = [
 ]
 
 
-@pytest.fixture
-def moderator(open_page, live_server, django_user_model):
-    user = django_user_model.objects.create_superuser("moderator", "m@example.com", PASSWORD)
-    page, _ = open_page(**LAPTOP)
-    page.goto(f"{live_server.url}/admin/login/")
-    page.get_by_label("Username").fill("moderator")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url("**/admin/")
-    page.user = user
-    return page
 
 
 def waiting(location, body: str, *, hours_ago: int, **kwargs) -> Testimonial:
