@@ -222,7 +222,10 @@ def main() -> None:
            "DJANGO_SECRET_KEY": secrets.token_urlsafe(40), "DJANGO_ALLOWED_HOSTS": "127.0.0.1,testserver",
            "BENCH_CEILING": "1", "STATIC_MANIFEST": "0", "VAR_DIR": var_dir, "LOG_LEVEL": "WARNING",
            "DJANGO_SETTINGS_MODULE": "config.settings"}
-    os.environ.update({k: v for k, v in env.items() if k != "FEED_CACHE_SECONDS"}, FEED_CACHE_SECONDS="0")
+    # In this process (queries counted, then EXPLAINed): client-side binding, so the captured SQL carries
+    # its values; the server (gunicorn) keeps the prepared statements the product runs with.
+    os.environ.update({k: v for k, v in env.items() if k != "FEED_CACHE_SECONDS"}, FEED_CACHE_SECONDS="0",
+                      DB_PREPARED_STATEMENTS="0")
     psql(maintenance, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}"')
     load_options = {"duration": args.duration, "connections": args.connections, "threads": args.threads}
     results: dict[int, dict] = {}

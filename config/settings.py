@@ -169,6 +169,10 @@ DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # A database that does not answer fails the request (a 503 page) after this many seconds, not never.
     DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env_int("DB_CONNECT_TIMEOUT", 3)
+    # The public feed's few hot queries (reviews.public_sql) are planned once per connection: planning
+    # them cost PostgreSQL more than running them. Off (0) behind a transaction-pooling PgBouncer.
+    # Only those queries use server-side binding; everything else keeps Django's client-side cursors.
+    DATABASES["default"]["OPTIONS"]["prepare_threshold"] = 1 if env_bool("DB_PREPARED_STATEMENTS", True) else None
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # SQLite is shared by the web process and the worker: WAL lets readers run beside the writer,
     # IMMEDIATE transactions take the write lock up front (no upgrade deadlocks), and a busy

@@ -10,6 +10,7 @@ from django.db.migrations.recorder import MigrationRecorder
 from django.db.models import Count, F, Sum
 
 from .models import FeedCounter, Testimonial
+from .public_sql import public_cursor
 
 
 @dataclass(frozen=True)
@@ -40,19 +41,10 @@ def _average(total: int, count: int) -> float | None:
     return round(total / count, 2) if count else None
 
 
-def feed_stats(criteria: FeedCriteria) -> dict[str, int | float | None]:
-    """received_count / average_rating (every testimonial received, not withdrawn) and
-    published_count / published_average_rating, for the list's filters.
-
-    `published_after` narrows the published figures only (a testimonial not published has no date);
-    whole months after it come from the counters, the rest of its own month from the feed's index."""
-    after_month = _month(criteria.published_after) if criteria.published_after else None
-    # Without a date: the unpublished cells (month 0) and the "any month" ones (-1), a few hundred at
-    # most. With one: every month's cells instead, to pick the months after it. Plain SQL: the ORM
-    # took longer to build this than the database to run it.
-    sql = ("SELECT published, month, SUM(n), SUM(n * rating) FROM reviews_feedcounter WHERE tag_id = %s AND "
-           + ("month >= 0" if after_month else "month <= 0"))
-    params: list = [criteria.tag_id or 0]
+def _cells(criteria: FeedCriteria, params: list) -> str:
+    """The WHERE of the counter cells for the filters other than the date (appends to params)."""
+    sql = "tag_id = %s"
+    params.append(criteria.tag_id or 0)
     for column, values in (("location_id", criteria.location_ids), ("therapist_id", criteria.therapist_ids)):
         if values is not None:
             sql += f" AND {column} IN ({', '.join(['%s'] * len(values))})"
@@ -60,7 +52,46 @@ def feed_stats(criteria: FeedCriteria) -> dict[str, int | float | None]:
     if criteria.min_rating:
         sql += " AND rating >= %s"
         params.append(criteria.min_rating)
-    with connection.cursor() as cursor:
+    return sql
+
+
+def totals_sql(criteria: FeedCriteria, params: list) -> str:
+    """One row: received count and rating total, published count and rating total, for filters without
+    a date (the unpublished cells, month 0, and the "any month" published ones, -1: a few hundred at
+    most). Also run inside the feed page's query, so a list page costs one round trip."""
+    return ("SELECT SUM(n), SUM(n * rating), SUM(CASE WHEN published THEN n ELSE 0 END), "
+            "SUM(CASE WHEN published THEN n * rating ELSE 0 END) FROM reviews_feedcounter WHERE month <= 0 AND "
+            + _cells(criteria, params))
+
+
+def stats_of_totals(totals) -> dict[str, int | float | None]:
+    """The public figures from totals_sql's row."""
+    received, received_total, published, published_total = (int(value or 0) for value in totals)
+    return {
+        "received_count": received,
+        "published_count": published,
+        "average_rating": _average(received_total, received),
+        "published_average_rating": _average(published_total, published),
+    }
+
+
+def feed_stats(criteria: FeedCriteria) -> dict[str, int | float | None]:
+    """received_count / average_rating (every testimonial received, not withdrawn) and
+    published_count / published_average_rating, for the list's filters.
+
+    `published_after` narrows the published figures only (a testimonial not published has no date);
+    whole months after it come from the counters, the rest of its own month from the feed's index.
+    Plain SQL: the ORM took longer to build these than the database to run them."""
+    params: list = []
+    if not criteria.published_after:
+        with public_cursor() as cursor:
+            cursor.execute(totals_sql(criteria, params), params)
+            return stats_of_totals(cursor.fetchone())
+    after_month = _month(criteria.published_after)
+    # Every month's cells, to pick the months after it.
+    sql = "SELECT published, month, SUM(n), SUM(n * rating) FROM reviews_feedcounter WHERE month >= 0 AND "
+    sql += _cells(criteria, params)
+    with public_cursor() as cursor:
         cursor.execute(sql + " GROUP BY published, month", params)
         rows = cursor.fetchall()
     totals = {False: [0, 0], True: [0, 0], "after": [0, 0]}
@@ -69,20 +100,12 @@ def feed_stats(criteria: FeedCriteria) -> dict[str, int | float | None]:
         key = bool(published)
         totals[key][0] += count
         totals[key][1] += total
-        if key and after_month is not None and month > after_month:
+        if key and month > after_month:
             totals["after"][0] += count
             totals["after"][1] += total
-    published = totals[True]
-    if criteria.published_after:
-        partial = _published_in_rest_of_month(criteria)
-        published = [totals["after"][0] + partial[0], totals["after"][1] + partial[1]]
-    received = [totals[False][0] + totals[True][0], totals[False][1] + totals[True][1]]
-    return {
-        "received_count": received[0],
-        "published_count": published[0],
-        "average_rating": _average(received[1], received[0]),
-        "published_average_rating": _average(published[1], published[0]),
-    }
+    partial = _published_in_rest_of_month(criteria)
+    received = totals[False][0] + totals[True][0], totals[False][1] + totals[True][1]
+    return stats_of_totals((*received, totals["after"][0] + partial[0], totals["after"][1] + partial[1]))
 
 
 def _published_in_rest_of_month(criteria: FeedCriteria) -> tuple[int, int]:

@@ -2,7 +2,8 @@
 
 Building these few queries through the ORM cost more CPU than running them (~1 ms each for a
 15-column values() with two joins, against ~0.1 ms in the database); the public feed is the one path
-where that matters. Same selection as `selectors.published_q`: approved, authorization unexpired."""
+where that matters. A row carries its tag slugs (sorted). Same selection as `selectors.published_q`:
+approved, authorization unexpired."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
@@ -12,21 +13,44 @@ from django.db import connection
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from . import counters
 from .counters import FeedCriteria
+from .public_sql import public_cursor
 
 COLUMNS = ("id", "first_name", "last_name", "display_as", "body", "rating", "condition", "language", "locale",
            "published_at", "location__slug", "location__name", "therapist__slug", "therapist__first_name",
-           "therapist__last_name")
+           "therapist__last_name", "tags")
 _SELECT = (
     # The condition only under an authorization that names it (`Testimonial.public_condition`).
     "SELECT t.id, t.first_name, t.last_name, t.display_as, t.body, t.rating, "
-    "CASE WHEN t.condition_authorized THEN t.condition ELSE '' END, "
+    "CASE WHEN t.condition_authorized THEN t.condition ELSE '' END AS condition, "
     "t.language, t.locale, "
-    "t.published_at, l.slug, l.name, th.slug, th.first_name, th.last_name "
+    "t.published_at, l.slug AS location_slug, l.name AS location_name, th.slug AS therapist_slug, "
+    "th.first_name AS therapist_first_name, th.last_name AS therapist_last_name "
     "FROM reviews_testimonial t JOIN reviews_location l ON l.id = t.location_id "
     "LEFT JOIN reviews_therapist th ON th.id = t.therapist_id "
     "WHERE t.status = 'approved' AND t.consent_expires_at > %s"
 )
+# The page's tags in one pass (one probe of the link table per row, the tag table read once), not a
+# subquery per row; sorted in Python.
+_TAG_AGGREGATE = {"postgresql": "array_agg(g.slug)", "sqlite": "group_concat(g.slug, ',')"}
+
+
+def _query(page_sql: str, page_params: list, *, order: str = "DESC",
+           criteria: FeedCriteria | None = None) -> tuple[str, list]:
+    """The page (a CTE), each row's tags and, with `criteria`, the filters' counts joined to it as
+    four trailing columns (one row of NULLs and the counts when the page is empty): one round trip."""
+    aggregate = _TAG_AGGREGATE.get(connection.vendor, _TAG_AGGREGATE["sqlite"])
+    sql = (f"WITH page AS ({page_sql}), tags AS (SELECT tt.testimonial_id AS id, {aggregate} AS slugs "
+           "FROM reviews_testimonial_tags tt JOIN reviews_tag g ON g.id = tt.tag_id "
+           "WHERE tt.testimonial_id IN (SELECT id FROM page) GROUP BY tt.testimonial_id) ")
+    params = list(page_params)
+    if criteria is None:
+        sql += "SELECT page.*, tags.slugs FROM page LEFT JOIN tags ON tags.id = page.id"
+    else:
+        sql += (f"SELECT page.*, tags.slugs, s.* FROM ({counters.totals_sql(criteria, params)}) s "
+                "LEFT JOIN page ON 1 = 1 LEFT JOIN tags ON tags.id = page.id")
+    return sql + f" ORDER BY page.published_at {order}, page.id {order}", params
 
 
 def _moment(value: Any) -> datetime:
@@ -40,12 +64,19 @@ def _param(value: datetime) -> Any:
     return connection.ops.adapt_datetimefield_value(value)
 
 
-def _rows(sql: str, params: list) -> list[dict[str, Any]]:
-    with connection.cursor() as cursor:
+def _rows(sql: str, params: list, *, extra: int = 0) -> list[dict[str, Any]]:
+    """The rows as dicts of COLUMNS; `extra` trailing columns go, as a tuple, under "extra"."""
+    width = len(COLUMNS)
+    with public_cursor() as cursor:
         cursor.execute(sql, params)
-        rows = [dict(zip(COLUMNS, row, strict=True)) for row in cursor.fetchall()]
+        rows = [{**dict(zip(COLUMNS, row[:width], strict=True)), "extra": row[width:]} if extra
+                else dict(zip(COLUMNS, row, strict=True)) for row in cursor.fetchall()]
     for row in rows:
+        if row["id"] is None:  # the page was empty: only the extra columns
+            continue
         row["published_at"] = _moment(row["published_at"])
+        tags = row["tags"] or []
+        row["tags"] = sorted(tags.split(",") if isinstance(tags, str) else tags)
     return rows
 
 
@@ -55,12 +86,15 @@ def _in(column: str, values: tuple[int, ...], params: list) -> str:
 
 
 def feed_page(criteria: FeedCriteria, *, limit: int, before: tuple[datetime, int] | None = None,
-              after: tuple[datetime, int] | None = None) -> list[dict[str, Any]]:
+              after: tuple[datetime, int] | None = None) -> tuple[list[dict[str, Any]], dict | None]:
     """Up to `limit` rows newest first, strictly before (older than) or after (newer than) a
-    (published_at, id) position: a keyset page, as fast at page 200 as at page 1.
+    (published_at, id) position: a keyset page, as fast at page 200 as at page 1. With them, the
+    filters' counts (reviews.counters.feed_stats) from the same query when the filters have no date
+    (None otherwise: the caller asks feed_stats).
 
     Served by testimonial_feed_idx (status, published_at DESC, id DESC), or testimonial_loc_feed_idx
-    with a location; the tag join probes the link table's (testimonial_id, tag_id) unique index."""
+    with a location; the tag filter and each row's tags probe the link table's (testimonial_id, tag_id)
+    unique index."""
     params: list = [_param(timezone.now())]
     sql = _SELECT
     if criteria.location_ids is not None:
@@ -88,25 +122,16 @@ def feed_page(criteria: FeedCriteria, *, limit: int, before: tuple[datetime, int
         order = "ASC"
     sql += f" ORDER BY t.published_at {order}, t.id {order} LIMIT %s"
     params.append(limit)
-    rows = _rows(sql, params)
-    return rows[::-1] if order == "ASC" else rows
+    if criteria.published_after:  # the counts need the months: feed_stats asks them apart
+        rows = _rows(*_query(sql, params, order=order))
+        return (rows[::-1] if order == "ASC" else rows), None
+    rows = _rows(*_query(sql, params, order=order, criteria=criteria), extra=4)
+    stats = counters.stats_of_totals(rows[0]["extra"])
+    rows = [row for row in rows if row["id"] is not None]
+    return (rows[::-1] if order == "ASC" else rows), stats
 
 
 def feed_one(pk: int) -> dict[str, Any] | None:
     """One published testimonial's row, or None."""
-    rows = _rows(_SELECT + " AND t.id = %s", [_param(timezone.now()), pk])
+    rows = _rows(*_query(_SELECT + " AND t.id = %s", [_param(timezone.now()), pk]))
     return rows[0] if rows else None
-
-
-def tag_slugs(ids: list[int]) -> dict[int, list[str]]:
-    """{testimonial id: its tag slugs, sorted}, in one query."""
-    tags: dict[int, list[str]] = {pk: [] for pk in ids}
-    if not ids:
-        return tags
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT tt.testimonial_id, g.slug FROM reviews_testimonial_tags tt "
-                       "JOIN reviews_tag g ON g.id = tt.tag_id "
-                       f"WHERE tt.testimonial_id IN ({', '.join(['%s'] * len(ids))}) ORDER BY g.slug", ids)
-        for testimonial_id, slug in cursor.fetchall():
-            tags[testimonial_id].append(slug)
-    return tags

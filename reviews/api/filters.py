@@ -11,13 +11,13 @@ import re
 from datetime import UTC, datetime
 
 import django_filters
-from django.db import connection
 from django.db.models import QuerySet
 from django.utils.timezone import is_naive, make_aware
 from rest_framework.exceptions import ValidationError
 
 from reviews.counters import FeedCriteria
 from reviews.models import Location, Tag, Testimonial, Therapist
+from reviews.public_sql import public_cursor
 
 # The grammars (ECMAScript-compatible, as OpenAPI wants; ASCII only: `\d` would admit other scripts' digits).
 _ONE = r"[-a-zA-Z0-9_]{1,80}"
@@ -53,7 +53,7 @@ def _known_ids(model, raw: str, *, field: str, what: str, several: bool = True) 
         raise ValidationError({field: [f"Not a {what} slug: {', '.join(m[:40] for m in malformed)!r}."]})
     if len(slugs) > MAX_SLUGS:
         raise ValidationError({field: [f"At most {MAX_SLUGS} {what} slugs at a time."]})
-    with connection.cursor() as cursor:  # plain SQL: on the feed's hot path the ORM cost more than the query
+    with public_cursor() as cursor:  # plain SQL: on the feed's hot path the ORM cost more than the query
         cursor.execute(f"SELECT slug, id FROM {model._meta.db_table} WHERE slug IN ({', '.join(['%s'] * len(slugs))})",
                        slugs)
         known = dict(cursor.fetchall())

@@ -1,7 +1,7 @@
 """Public representations: only what may be published, named as in the contract.
 
 The feed and the detail are written from flat rows (reviews.feed_query) by `testimonial_represent` (a
-page of 20 costs two queries and no model instances); `TestimonialSerializer` describes the same shape
+page of 20 costs one query for its rows and no model instances); `TestimonialSerializer` describes the same shape
 for the OpenAPI schema (tests hold both to the contract's fields)."""
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ def _moment(value: datetime, zone: tzinfo) -> str:
     return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
-def testimonial_represent(row: dict[str, Any], tags: list[str], zone: tzinfo | None = None) -> dict[str, Any]:
+def testimonial_represent(row: dict[str, Any], zone: tzinfo | None = None) -> dict[str, Any]:
     """One approved testimonial as the public sees it, from a row of reviews.feed_query (last_name is
     read only to make the initial of display_name; it never leaves this function)."""
     therapist = None
@@ -36,7 +36,7 @@ def testimonial_represent(row: dict[str, Any], tags: list[str], zone: tzinfo | N
         "location": {"slug": row["location__slug"], "name": row["location__name"]},
         "therapist": therapist,
         "condition": row["condition"],
-        "tags": tags,
+        "tags": row["tags"],
         "language": row["language"] or row["locale"],
         "published_at": _moment(row["published_at"], zone or timezone.get_current_timezone()),
     }
