@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 
 
 def tags_sync(sender=None, **kwargs) -> None:
@@ -17,4 +17,14 @@ class ModerationConfig(AppConfig):
     verbose_name = "Moderation"
 
     def ready(self) -> None:
+        from reviews.models import Location, Tag, Therapist
+
+        from .publication import catalogue_changed
+
         post_migrate.connect(tags_sync, sender=self)
+        # Names and slugs of clinics, therapists and tags are in every public page: a change to them
+        # invalidates the cached pages as a publication does.
+        for model in (Location, Therapist, Tag):
+            for name, signal in (("save", post_save), ("delete", post_delete)):
+                signal.connect(catalogue_changed, sender=model, dispatch_uid=f"catalogue-{name}-{model.__name__}")
+        m2m_changed.connect(catalogue_changed, sender=Therapist.locations.through, dispatch_uid="catalogue-m2m")

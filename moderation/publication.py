@@ -30,3 +30,16 @@ def publication_changed(*, testimonial_id: int, event: str | None = None) -> Non
         cdn_purge_enqueue(testimonial_id=testimonial_id)
     if event and settings.MARKETING_WEBHOOK_URL and not webhook_enqueue(testimonial_id=testimonial_id, event=event):
         webhook_not_queued(testimonial_id=testimonial_id, event=event)
+
+
+def catalogue_changed(sender=None, **kwargs) -> None:
+    """A clinic, therapist or tag was added, edited or removed: their names and slugs are in every
+    public page, so after the commit the feed's cache is bumped and the CDN purged, as for a publication."""
+    from django.db import transaction
+
+    def after() -> None:
+        feed_cache_bump()
+        if settings.CDN_PURGE_URL:
+            cdn_purge_enqueue(testimonial_id=None)
+
+    transaction.on_commit(after)

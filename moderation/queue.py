@@ -141,8 +141,8 @@ def publication_notice_enqueue(*, testimonial_id: int) -> bool:
         return False
 
 
-def cdn_purge_enqueue(*, testimonial_id: int) -> bool:
-    """Queue the CDN purge that follows a publication change (CDN_PURGE_URL)."""
+def cdn_purge_enqueue(*, testimonial_id: int | None) -> bool:
+    """Queue the CDN purge that follows a publication change (CDN_PURGE_URL); None: a clinic, therapist or tag."""
     from .tasks import purge_cdn_task
 
     return enqueue(purge_cdn_task, testimonial_id)

@@ -111,14 +111,16 @@ def notify_marketing_site_task(self, testimonial_id: int, event: str, event_id: 
 
 
 @shared_task(autoretry_for=(OSError,), max_retries=8, **RETRY)
-def purge_cdn_task(testimonial_id: int) -> None:
-    """Tell the CDN to drop its copies of the public API and feed after a publication change."""
+def purge_cdn_task(testimonial_id: int | None) -> None:
+    """Tell the CDN to drop its copies of the public API and feed after a publication change (or, with
+    None, a change to a clinic, therapist or tag)."""
     from .cdn import cdn_purge
 
     if not settings.CDN_PURGE_URL:
         return
     status = cdn_purge()
-    logger.info("CDN purged after a change to testimonial %s (%s)", testimonial_id, status)
+    what = f"testimonial {testimonial_id}" if testimonial_id is not None else "the clinics, therapists or tags"
+    logger.info("CDN purged after a change to %s (%s)", what, status)
 
 
 @shared_task(base=StepTask, step="notice", autoretry_for=TRANSIENT + (OSError,), max_retries=4, **RETRY)

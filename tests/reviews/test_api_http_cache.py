@@ -172,3 +172,40 @@ def test_a_stored_answer_carries_the_same_headers_and_bytes_as_the_first(client,
     assert again.content == first.content
     assert dict(again.items()) == dict(first.items())  # security headers, CSP, CORS, validators alike
     assert "Access-Control-Allow-Origin" not in other and other["ETag"] == first["ETag"]
+
+
+@pytest.mark.parametrize("change", ["rename clinic", "rename therapist", "rename tag", "move therapist"])
+def test_a_change_to_a_clinic_therapist_or_tag_is_served_at_once_from_a_warm_cache(
+        client, published, cached, django_capture_on_commit_callbacks, change):
+    from reviews.models import Tag
+    from tests.factories import TherapistFactory
+
+    ann = TherapistFactory(slug="ann", first_name="Ann", locations=[published.location])
+    knee = Tag.objects.get_or_create(slug="knee", defaults={"name": "Knee"})[0]
+    published.tags.set([knee])
+    Testimonial.objects.filter(pk=published.pk).update(therapist=ann)
+    south = LocationFactory(slug="south", name="South")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.publication_changed(testimonial_id=published.pk)  # the fixtures' writes, made public
+    paths = ["/api/v1/testimonials/", "/api/v1/therapists/", "/api/v1/locations/", "/api/v1/tags/"]
+    before = {path: client.get(path) for path in paths}
+    assert all(client.get(path)["ETag"] == before[path]["ETag"] for path in paths)  # warm: served from the cache
+    with django_capture_on_commit_callbacks(execute=True):
+        if change == "rename clinic":
+            published.location.name = "North Side"
+            published.location.save()
+        elif change == "rename therapist":
+            ann.first_name = "Annie"
+            ann.save()
+        elif change == "rename tag":
+            knee.name = "Knees"
+            knee.save()
+        else:
+            ann.locations.add(south)
+    after = {path: client.get(path) for path in paths}
+    changed = {"rename clinic": (b"North Side", "/api/v1/locations/"),
+               "rename therapist": (b"Annie", "/api/v1/therapists/"),
+               "rename tag": (b"Knees", "/api/v1/tags/"),
+               "move therapist": (b'"south"', "/api/v1/therapists/")}[change]
+    assert changed[0] in after[changed[1]].content
+    assert all(after[path]["ETag"] != before[path]["ETag"] for path in paths)  # every stored page is stale
