@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import lru_cache
 
 from . import vader
 from ._data import Cue, load_json
@@ -17,6 +17,7 @@ from .outcomes import find_outcome_claims
 from .profanity import profanity_flags
 from .results import SentenceScore, Sentiment
 from .sentiment_classes import complaint_weight, gate_words, has_contrast, is_logistics, logistics_clause, negated_at
+from .spanish import analyze_spanish
 from .text import ascii_quotes, sentence_spans
 
 # Thresholds on the weighted sentence mean; VADER's own ±0.05 is too eager for long texts.
@@ -36,7 +37,6 @@ ROLE_WEIGHT = {"complaint": 1.3, "verdict": 1.0, "other": 0.7, "story": 0.5, "lo
 GRIPE_SHARE = 0.5  # share of a logistics clause that counts beside praise in the same sentence
 _PEOPLE = frozenset({"therapist", "therapists", "pt", "staff", "doctor", "she", "he", "team", "aide", "aides"})
 _WORD = re.compile(r"[\w']+")
-_NO_SPACE_SCRIPTS = frozenset({"ko", "zh", "ja"})
 
 
 @dataclass(frozen=True)
@@ -238,32 +238,14 @@ def _sentence_label(score: float) -> str:
     return "positive" if score >= 0.05 else "negative" if score <= -0.05 else "neutral"
 
 
-@cache
-def _foreign_cues(language: str) -> tuple[re.Pattern[str], re.Pattern[str]] | None:
-    """Negative and positive cue patterns for a language other than English."""
-    lists = load_json("sentiment_multilingual.json").get(language)
-    if not lists:
-        return None
-
-    def compile_(phrases: list[str]) -> re.Pattern[str]:
-        alternation = "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True))
-        if language in _NO_SPACE_SCRIPTS:
-            return re.compile(alternation)
-        return re.compile(r"(?<!\w)(?:" + alternation + r")(?!\w)", re.IGNORECASE)
-
-    return compile_(lists["negative"]), compile_(lists["positive"])
+# Scores for a text in a language the service cannot score: VADER's own output for a text without
+# sentiment words, so no English number stands beside words VADER cannot read.
+NOT_SCORED = (0.0, 0.0, 0.0, 0.0)
 
 
-def _foreign_label(text: str, language: str) -> str:
-    """Label of a non-English text from small per-language cue lists."""
-    cues = _foreign_cues(language)
-    if cues is None:
-        return "neutral"
-    negative, positive = cues
-    lowered = text.lower()
-    neg = len(negative.findall(lowered))
-    pos = len(positive.findall(negative.sub(" ", lowered)))
-    return "positive" if pos > neg else "negative" if neg > pos else "neutral"
+def scored_languages() -> frozenset[str]:
+    """Languages with a sentiment method: English (VADER) and Spanish (VADER's rules, a Spanish lexicon)."""
+    return frozenset({"en", "es"})
 
 
 def analyze_sentiment(text: str, *, language: str = "en", is_spam: bool = False,
@@ -274,6 +256,12 @@ def analyze_sentiment(text: str, *, language: str = "en", is_spam: bool = False,
 
     claims / swearing: spans of outcome claims and profanity, when the caller has found them already."""
     plain = ascii_quotes(text)
+    if language == "es":
+        return analyze_spanish(plain, is_spam=is_spam)
+    if language not in scored_languages():
+        # Not scored: the admin says why (moderation/admin_display.py), the text is flagged non_english.
+        compound, pos, neu, neg = NOT_SCORED
+        return Sentiment(compound=compound, pos=pos, neu=neu, neg=neg, label="neutral"), ()
     if claims is None:
         claims = [(c.start, c.end) for c in find_outcome_claims(plain)]
     if swearing is None:
@@ -305,8 +293,6 @@ def analyze_sentiment(text: str, *, language: str = "en", is_spam: bool = False,
         weight += w
     if is_spam:
         label = "neutral"  # an advertisement says nothing about the care
-    elif language != "en":
-        label = _foreign_label(plain, language)
     else:
         label = _label(total / weight if weight else 0.0)
     s = vpass.scores
