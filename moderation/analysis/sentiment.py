@@ -4,6 +4,8 @@ Glowing physical-therapy testimonials tell the injury story ("I was in agony") b
 on the care, and unhappy ones often complain in words VADER scores as neutral ("Waited 40
 minutes"). So the label reads each sentence: the negative words of the injury story count for
 little, domain cues for complaints and outcomes are added, and the verdict sentences weigh most.
+Spanish texts are scored by spanish.py (VADER's rules, a Spanish lexicon); texts in other languages
+are not scored (no English number for words VADER cannot read).
 """
 from __future__ import annotations
 
@@ -74,8 +76,11 @@ def _cues() -> _Cues:
 @lru_cache(maxsize=1)
 def _lexicon() -> tuple[frozenset[str], dict[str, float]]:
     """domain_lexicon.json: injury-story words to silence, and valences VADER's lexicon lacks."""
-    raw = load_json("domain_lexicon.json")
-    return frozenset(raw["story_neutral"]), {k.lower(): float(v) for k, v in raw["valence"].items()}
+    raw = load_json("domain_lexicon.json")  # both sections are named word classes
+    silent = frozenset(w for name, words in raw["story_neutral"].items() if not name.startswith("_") for w in words)
+    added = {w.lower(): float(v) for name, words in raw["valence"].items() if not name.startswith("_")
+             for w, v in words.items()}
+    return silent, added
 
 
 def _domain_valences(lows: list[str], valences: tuple[float, ...], first: int, last: int,
