@@ -213,6 +213,32 @@ def evaluate_probe(path: Path) -> None:
               f"negative labelled negative {share(neg.count('negative'), len(neg))}")
 
 
+def evaluate_spanish(path: Path) -> None:
+    """Sentiment on bench/data/spanish-dev.jsonl, and whether the stored numbers are English VADER's."""
+    if not path.exists():
+        return
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    plain = SentimentIntensityAnalyzer()
+    ours, base = [], []
+    spanish = english_numbers = 0
+    for row in rows:
+        result = analyze(row["text"], rating=row.get("rating"))
+        ours.append((row["sentiment"], result.sentiment.label))
+        vader = plain.polarity_scores(row["text"])
+        base.append((row["sentiment"], baseline_label(vader["compound"])))
+        spanish += result.language == "es"
+        english_numbers += result.sentiment.compound == vader["compound"] and vader["compound"] != 0
+    print(f"\n{path.name}: {len(rows)} Spanish testimonials (see bench/data/README.md); "
+          f"detected as Spanish {spanish}/{len(rows)}; stored compound equal to English VADER's "
+          f"(non-zero) {english_numbers}/{len(rows)}")
+    confusion(ours, "Sentiment label, this analysis")
+    sentiment_summary(ours, "this analysis")
+    sentiment_summary(base, "plain VADER ±0.05")
+    for kind in sorted({r["kind"] for r in rows}):
+        members = [(h, p) for r, (h, p) in zip(rows, ours, strict=True) if r["kind"] == kind]
+        print(f"  {kind:<16} sentiment right {share(sum(h == p for h, p in members), len(members))}")
+
+
 def main() -> None:
     """Parse arguments and print every figure."""
     parser = argparse.ArgumentParser(description=__doc__)
@@ -227,6 +253,7 @@ def main() -> None:
         return
     evaluate_dev(args.data / "testimonials-dev.jsonl")
     evaluate_probe(ROOT / "bench" / "data" / "probe-testimonials.jsonl")
+    evaluate_spanish(ROOT / "bench" / "data" / "spanish-dev.jsonl")
     evaluate_corpora(args.data / "vader")
     print(f"\n({time.perf_counter() - started:.1f} s)")
 

@@ -271,7 +271,7 @@ class TestimonialAdmin(ClinicScopedAdmin, admin.ModelAdmin):  # roles: the user'
     @admin.display(description="sentiment", ordering="analysis__compound")
     def sentiment(self, obj: Testimonial) -> SafeString | str:
         analysis = getattr(obj, "analysis", None)
-        return display.sentiment_badge(analysis.label, analysis.compound) if analysis else "—"
+        return display.sentiment_badge(analysis.label, analysis.compound, analysis.language) if analysis else "—"
 
     @admin.display(description="flags")
     def flag_codes(self, obj: Testimonial) -> SafeString | str:

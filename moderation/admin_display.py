@@ -8,13 +8,24 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
+from moderation.analysis.language import language_name
+from moderation.analysis.sentiment import scored_languages
 from reviews.models import Testimonial, Therapist
 
 # Why the label and the number can disagree; shown wherever both are.
 SENTIMENT_EXPLAINED = (
     "The label is this service's judgement of the words (it reads sentence roles: a story of the injury "
-    "followed by thanks is positive). The number is VADER's compound score of the raw text, from −1 to +1: "
-    "it counts words such as “pain” as negative, so a glowing recovery story can score below zero.")
+    "followed by thanks is positive). The number is VADER's compound score of the raw text, from −1 to +1 "
+    "(for Spanish, VADER's rules with the service's Spanish lexicon): it counts words such as “pain” or "
+    "“dolor” as negative, so a glowing recovery story can score below zero.")
+
+
+def not_scored_reason(language: str) -> str:
+    """Why a text has no sentiment, or "" when it was scored (English, Spanish, or not yet detected)."""
+    if not language or language in scored_languages():
+        return ""
+    return (f"Sentiment not scored: the text looks like {language_name(language)}, and the service scores "
+            "English (VADER) and Spanish (VADER's rules with a Spanish lexicon) only. Read it yourself.")
 
 
 def _sign(value: float) -> int:
@@ -27,12 +38,17 @@ def disagrees(label: str, compound: float) -> bool:
     return label_sign * _sign(compound) < 0
 
 
-def sentiment_badge(label: str, compound: float) -> SafeString:
-    """The service's label as a badge and VADER's number beside it, marked (with why) when they disagree."""
+def sentiment_badge(label: str, compound: float, language: str = "") -> SafeString:
+    """The service's label as a badge and VADER's number beside it, marked (with why) when they disagree;
+    for a language the service does not score, a "not scored" badge with the reason and no number."""
+    reason = not_scored_reason(language)
+    if reason:
+        return format_html('<span class="badge sentiment-not-scored" title="{}">not scored</span>', reason)
+    scale = "VADER-es" if language == "es" else "VADER"
     mark = format_html('<abbr class="differs" title="{}">≠</abbr>', SENTIMENT_EXPLAINED) if disagrees(label, compound) \
         else ""
-    return format_html('<span class="badge sentiment-{}">{}</span> <span class="vader" title="{}">VADER {}{}</span>',
-                       label, label, SENTIMENT_EXPLAINED, f"{compound:+.2f}", mark)
+    return format_html('<span class="badge sentiment-{}">{}</span> <span class="vader" title="{}">{} {}{}</span>',
+                       label, label, SENTIMENT_EXPLAINED, scale, f"{compound:+.2f}", mark)
 
 
 def age(created_at: dt.datetime, *, now: dt.datetime | None = None) -> str:
@@ -74,10 +90,12 @@ def decision_panel(testimonial: Testimonial) -> dict:
              "sentiment_explained": SENTIMENT_EXPLAINED, "sentences": [], "claims": [], "therapists": []}
     if analysis is None:
         return panel
-    panel["overall"] = sentiment_badge(analysis.label, analysis.compound)
-    panel["overall_differs"] = disagrees(analysis.label, analysis.compound)
+    panel["overall"] = sentiment_badge(analysis.label, analysis.compound, analysis.language)
+    panel["not_scored"] = not_scored_reason(analysis.language)
+    panel["overall_differs"] = not panel["not_scored"] and disagrees(analysis.label, analysis.compound)
     panel["sentences"] = [
-        {"badge": sentiment_badge(s.get("label", "neutral"), s.get("compound", 0.0)), "role": s.get("role", ""),
+        {"badge": sentiment_badge(s.get("label", "neutral"), s.get("compound", 0.0), analysis.language),
+         "role": s.get("role", ""),
          "text": body[s.get("start", 0):s.get("end", 0)]}
         for s in analysis.sentences
     ]

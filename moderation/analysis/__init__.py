@@ -20,7 +20,7 @@ from .tags import tag_vocabulary
 
 # Bump whenever the output for some text may change; stored with each analysis so `rescore`
 # can find stale ones.
-ANALYZER_VERSION = "2026.12"
+ANALYZER_VERSION = "2026.12.1"  # 2026.12.1: Spanish scored by its own lexicon, other languages not scored
 
 __all__ = [
     "ANALYZER_VERSION",

@@ -95,9 +95,14 @@ def detect_language(text: str) -> str:
 ACCEPTED_LANGUAGES = frozenset({"en", "es"})
 
 
+def language_name(code: str) -> str:
+    """The English name of a language code ("pt" → "Portuguese"); the code itself when unknown."""
+    return _NAMES.get(code, code)
+
+
 def non_english_flag(language: str) -> FlagHit | None:
     """non_english when the text is in a language the practice does not accept."""
     if language in ACCEPTED_LANGUAGES:
         return None
-    name = _NAMES.get(language, language)
+    name = language_name(language)
     return FlagHit("non_english", "low", f"Not in a language the practice accepts (looks like {name}).")

@@ -4,12 +4,14 @@ Glowing physical-therapy testimonials tell the injury story ("I was in agony") b
 on the care, and unhappy ones often complain in words VADER scores as neutral ("Waited 40
 minutes"). So the label reads each sentence: the negative words of the injury story count for
 little, domain cues for complaints and outcomes are added, and the verdict sentences weigh most.
+Spanish texts are scored by spanish.py (VADER's rules, a Spanish lexicon); texts in other languages
+are not scored (no English number for words VADER cannot read).
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import lru_cache
 
 from . import vader
 from ._data import Cue, load_json
@@ -17,6 +19,7 @@ from .outcomes import find_outcome_claims
 from .profanity import profanity_flags
 from .results import SentenceScore, Sentiment
 from .sentiment_classes import complaint_weight, gate_words, has_contrast, is_logistics, logistics_clause, negated_at
+from .spanish import analyze_spanish
 from .text import ascii_quotes, sentence_spans
 
 # Thresholds on the weighted sentence mean; VADER's own ±0.05 is too eager for long texts.
@@ -36,7 +39,6 @@ ROLE_WEIGHT = {"complaint": 1.3, "verdict": 1.0, "other": 0.7, "story": 0.5, "lo
 GRIPE_SHARE = 0.5  # share of a logistics clause that counts beside praise in the same sentence
 _PEOPLE = frozenset({"therapist", "therapists", "pt", "staff", "doctor", "she", "he", "team", "aide", "aides"})
 _WORD = re.compile(r"[\w']+")
-_NO_SPACE_SCRIPTS = frozenset({"ko", "zh", "ja"})
 
 
 @dataclass(frozen=True)
@@ -74,8 +76,11 @@ def _cues() -> _Cues:
 @lru_cache(maxsize=1)
 def _lexicon() -> tuple[frozenset[str], dict[str, float]]:
     """domain_lexicon.json: injury-story words to silence, and valences VADER's lexicon lacks."""
-    raw = load_json("domain_lexicon.json")
-    return frozenset(raw["story_neutral"]), {k.lower(): float(v) for k, v in raw["valence"].items()}
+    raw = load_json("domain_lexicon.json")  # both sections are named word classes
+    silent = frozenset(w for name, words in raw["story_neutral"].items() if not name.startswith("_") for w in words)
+    added = {w.lower(): float(v) for name, words in raw["valence"].items() if not name.startswith("_")
+             for w, v in words.items()}
+    return silent, added
 
 
 def _domain_valences(lows: list[str], valences: tuple[float, ...], first: int, last: int,
@@ -238,32 +243,14 @@ def _sentence_label(score: float) -> str:
     return "positive" if score >= 0.05 else "negative" if score <= -0.05 else "neutral"
 
 
-@cache
-def _foreign_cues(language: str) -> tuple[re.Pattern[str], re.Pattern[str]] | None:
-    """Negative and positive cue patterns for a language other than English."""
-    lists = load_json("sentiment_multilingual.json").get(language)
-    if not lists:
-        return None
-
-    def compile_(phrases: list[str]) -> re.Pattern[str]:
-        alternation = "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True))
-        if language in _NO_SPACE_SCRIPTS:
-            return re.compile(alternation)
-        return re.compile(r"(?<!\w)(?:" + alternation + r")(?!\w)", re.IGNORECASE)
-
-    return compile_(lists["negative"]), compile_(lists["positive"])
+# Scores for a text in a language the service cannot score: VADER's own output for a text without
+# sentiment words, so no English number stands beside words VADER cannot read.
+NOT_SCORED = (0.0, 0.0, 0.0, 0.0)
 
 
-def _foreign_label(text: str, language: str) -> str:
-    """Label of a non-English text from small per-language cue lists."""
-    cues = _foreign_cues(language)
-    if cues is None:
-        return "neutral"
-    negative, positive = cues
-    lowered = text.lower()
-    neg = len(negative.findall(lowered))
-    pos = len(positive.findall(negative.sub(" ", lowered)))
-    return "positive" if pos > neg else "negative" if neg > pos else "neutral"
+def scored_languages() -> frozenset[str]:
+    """Languages with a sentiment method: English (VADER) and Spanish (VADER's rules, a Spanish lexicon)."""
+    return frozenset({"en", "es"})
 
 
 def analyze_sentiment(text: str, *, language: str = "en", is_spam: bool = False,
@@ -274,6 +261,12 @@ def analyze_sentiment(text: str, *, language: str = "en", is_spam: bool = False,
 
     claims / swearing: spans of outcome claims and profanity, when the caller has found them already."""
     plain = ascii_quotes(text)
+    if language == "es":
+        return analyze_spanish(plain, is_spam=is_spam)
+    if language not in scored_languages():
+        # Not scored: the admin says why (moderation/admin_display.py), the text is flagged non_english.
+        compound, pos, neu, neg = NOT_SCORED
+        return Sentiment(compound=compound, pos=pos, neu=neu, neg=neg, label="neutral"), ()
     if claims is None:
         claims = [(c.start, c.end) for c in find_outcome_claims(plain)]
     if swearing is None:
@@ -305,8 +298,6 @@ def analyze_sentiment(text: str, *, language: str = "en", is_spam: bool = False,
         weight += w
     if is_spam:
         label = "neutral"  # an advertisement says nothing about the care
-    elif language != "en":
-        label = _foreign_label(plain, language)
     else:
         label = _label(total / weight if weight else 0.0)
     s = vpass.scores

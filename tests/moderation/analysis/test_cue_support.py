@@ -78,3 +78,55 @@ def test_no_text_of_the_frozen_held_out_set_is_copied_into_code_data_or_tests() 
             found += [path.name for i in range(len(words) - 7) if " ".join(words[i:i + 8]) in shingles]
     # then none of those runs appears
     assert found == []
+
+
+def lexicon_classes() -> dict[str, list[str]]:
+    """domain_lexicon.json's word classes: the injury-story words to silence and the added valences."""
+    raw = json.loads((DATA / "domain_lexicon.json").read_text(encoding="utf-8"))
+    classes: dict[str, list[str]] = {}
+    for section in ("story_neutral", "valence"):
+        # every entry of a section is a named class (a list or a word → valence mapping), never a bare word
+        assert isinstance(raw[section], dict), section
+        for name, members in raw[section].items():
+            if not name.startswith("_"):
+                assert isinstance(members, (list, dict)), f"{section}.{name} is a bare word, not a class"
+                classes[f"{section}.{name}"] = list(members)
+    return classes
+
+
+def test_every_domain_lexicon_word_is_a_member_of_a_named_class_the_labelled_texts_use(
+        sources: dict[str, list[str]]) -> None:
+    # given the domain lexicon's classes (a word in none of them would be a bare cue)
+    unused = []
+    for name, members in lexicon_classes().items():
+        # then each holds several words, and the labelled texts use the class at least twice
+        assert len(members) >= 3, name
+        alternation = "|".join(re.escape(m) for m in members)
+        pattern = re.compile(rf"(?<![\w-])(?:{alternation})(?![\w-])", re.IGNORECASE)
+        hits = sum(bool(pattern.search(t)) for group in sources.values() for t in group)
+        if hits < 2:
+            unused.append((name, hits))
+    assert unused == []
+
+
+def test_every_spanish_lexicon_word_is_a_member_of_a_named_class_the_spanish_texts_use() -> None:
+    from moderation.analysis.spanish import fold
+
+    # given the Spanish lexicon's named classes and the Spanish dev set
+    raw = json.loads((DATA / "sentiment_es.json").read_text(encoding="utf-8"))
+    texts_ = texts(ROOT / "bench" / "data" / "spanish-dev.jsonl")
+    words_of = [{fold(w) for w in re.findall(r"[^\W\d_]+", t)} for t in texts_]
+    valences: dict[str, set[float]] = {}
+    unused = []
+    for name, members in raw["lexicon"].items():
+        # then each class holds several words and at least two labelled Spanish texts use it
+        assert isinstance(members, dict) and len(members) >= 3, name
+        folded = {fold(w) for w in members}
+        hits = sum(bool(folded & words) for words in words_of)
+        if hits < 2:
+            unused.append((name, hits))
+        for word, valence in members.items():
+            valences.setdefault(fold(word), set()).add(valence)
+    assert unused == []
+    # and no two spellings that fold together (á = a) disagree on a valence
+    assert [w for w, v in valences.items() if len(v) > 1] == []
