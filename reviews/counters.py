@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 
 from django.db import connection, connections
 from django.db.migrations.recorder import MigrationRecorder
-from django.db.models import Count, F, Sum
+from django.db.models import Count, Sum
 
-from .models import FeedCounter, Testimonial
+from .models import Testimonial
 from .public_sql import public_cursor
 
 
@@ -37,7 +37,7 @@ def _month_end(moment: datetime) -> datetime:
     return datetime(year, month, 1, tzinfo=UTC)
 
 
-def _average(total: int, count: int) -> float | None:
+def average(total: int, count: int) -> float | None:
     return round(total / count, 2) if count else None
 
 
@@ -70,8 +70,8 @@ def stats_of_totals(totals) -> dict[str, int | float | None]:
     return {
         "received_count": received,
         "published_count": published,
-        "average_rating": _average(received_total, received),
-        "published_average_rating": _average(published_total, published),
+        "average_rating": average(received_total, received),
+        "published_average_rating": average(published_total, published),
     }
 
 
@@ -123,21 +123,6 @@ def _published_in_rest_of_month(criteria: FeedCriteria) -> tuple[int, int]:
         rows = rows.filter(tags=criteria.tag_id)
     found = rows.aggregate(count=Count("id"), total=Sum("rating"))
     return found["count"] or 0, found["total"] or 0
-
-
-def published_by(field: str, *, ids: list[int] | None = None) -> dict[int, tuple[int, float | None]]:
-    """{location or therapist id: (published count, average rating)} from the counters."""
-    cells = FeedCounter.objects.filter(tag_id=0, month=-1)
-    if ids is not None:
-        cells = cells.filter(**{f"{field}__in": ids})
-    rows = cells.values(field).annotate(count=Sum("n"), total=Sum(F("n") * F("rating")))
-    return {row[field]: (row["count"], _average(row["total"], row["count"])) for row in rows}
-
-
-def published_by_tag() -> dict[int, int]:
-    """{tag id: published count} from the counters."""
-    rows = FeedCounter.objects.filter(month=-1).exclude(tag_id=0).values("tag_id").annotate(count=Sum("n"))
-    return {row["tag_id"]: row["count"] for row in rows}
 
 
 def feed_counters_rebuild() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from .models import Location, Testimonial, Therapist
+from .models import Testimonial
 
 
 def published_q(prefix: str = "") -> Q:
@@ -20,13 +20,3 @@ def testimonial_list_published() -> QuerySet[Testimonial]:
         .prefetch_related("tags")
         .order_by("-published_at", "-id")
     )
-
-
-def location_list() -> QuerySet[Location]:
-    """Active clinics (their counts come from reviews.counters)."""
-    return Location.objects.filter(is_active=True).order_by("name")
-
-
-def therapist_list() -> QuerySet[Therapist]:
-    """Active therapists with their clinics (their counts come from reviews.counters)."""
-    return Therapist.objects.filter(is_active=True).prefetch_related("locations").order_by("first_name", "last_name")

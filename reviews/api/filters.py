@@ -40,7 +40,7 @@ OUT_OF_RANGE = ("published_after is out of range: give a date-time between 0001-
                 "e.g. 2026-01-31T00:00:00Z.")
 
 
-def _known_ids(model, raw: str, *, field: str, what: str, several: bool = True) -> tuple[int, ...]:
+def known_ids(model, raw: str, *, field: str, what: str, several: bool = True) -> tuple[int, ...]:
     """The ids of the slugs in `raw` (comma-separated), or a 400 naming what is wrong."""
     if not several and "," in raw:
         raise ValidationError({field: [f"Give one {what} slug, not several."]})
@@ -94,10 +94,10 @@ def feed_criteria_parse(params) -> FeedCriteria:
     found: dict = {}
     errors: dict = {}
     parsers = {
-        "location_ids": ("location", lambda raw: _known_ids(Location, raw, field="location", what="clinic")),
-        "therapist_ids": ("therapist", lambda raw: _known_ids(Therapist, raw, field="therapist", what="therapist")),
+        "location_ids": ("location", lambda raw: known_ids(Location, raw, field="location", what="clinic")),
+        "therapist_ids": ("therapist", lambda raw: known_ids(Therapist, raw, field="therapist", what="therapist")),
         "min_rating": ("min_rating", min_rating_parse),
-        "tag_id": ("tag", lambda raw: _known_ids(Tag, raw, field="tag", what="tag", several=False)[0]),
+        "tag_id": ("tag", lambda raw: known_ids(Tag, raw, field="tag", what="tag", several=False)[0]),
         "published_after": ("published_after", published_after_parse),
     }
     for key, (name, parse) in parsers.items():
@@ -137,15 +137,15 @@ class TestimonialFilter(django_filters.FilterSet):
         return FeedCriteria(**self.criteria)
 
     def filter_location(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        ids = self.criteria["location_ids"] = _known_ids(Location, value, field=name, what="clinic")
+        ids = self.criteria["location_ids"] = known_ids(Location, value, field=name, what="clinic")
         return queryset.filter(location_id__in=ids)
 
     def filter_therapist(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        ids = self.criteria["therapist_ids"] = _known_ids(Therapist, value, field=name, what="therapist")
+        ids = self.criteria["therapist_ids"] = known_ids(Therapist, value, field=name, what="therapist")
         return queryset.filter(therapist_id__in=ids)
 
     def filter_tag(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        (tag_id,) = _known_ids(Tag, value, field=name, what="tag", several=False)
+        (tag_id,) = known_ids(Tag, value, field=name, what="tag", several=False)
         self.criteria["tag_id"] = tag_id
         return queryset.filter(tags=tag_id)
 
@@ -166,4 +166,4 @@ class TherapistFilter(django_filters.FilterSet):
         fields: list[str] = []
 
     def filter_location(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        return queryset.filter(locations__in=_known_ids(Location, value, field=name, what="clinic")).distinct()
+        return queryset.filter(locations__in=known_ids(Location, value, field=name, what="clinic")).distinct()

@@ -10,7 +10,6 @@ import re
 from base64 import b64decode, b64encode
 from datetime import UTC, datetime
 
-from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 from rest_framework import generics, mixins, viewsets
@@ -20,12 +19,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 
-from reviews import counters, feed_query, selectors
+from reviews import catalogue_query, counters, feed_query
 from reviews.jsonld import testimonial_jsonld
 from reviews.models import Location, Tag, Testimonial, Therapist
 
 from . import schema
-from .filters import PAGE_SIZE_PATTERN, TherapistFilter, feed_criteria_parse
+from .filters import PAGE_SIZE_PATTERN, TherapistFilter, feed_criteria_parse, known_ids
 from .http_cache import CachedGetMixin
 from .serializers import (
     LocationSerializer,
@@ -61,20 +60,20 @@ class StrictPagination(CursorPagination):
         return min(int(raw), self.max_page_size)  # more than the maximum is capped, as documented
 
 
-class FeedPagination(StrictPagination):
-    """Newest published first, by keyset on (published_at, id): stable under inserts, so a site can
-    page without gaps or repeats, and page 200 costs what page 1 does. The cursor is opaque."""
+class KeysetPagination(StrictPagination):
+    """Pages by keyset: each page starts after the last row of the one before, so a site can page
+    without gaps or repeats while rows are added, and a late page costs what the first does. The
+    cursor is opaque ("n" or "p", then the position's parts, base64)."""
 
-    page_size = 20
-
-    def feed_page(self, request: Request, criteria: counters.FeedCriteria) -> list[dict]:
+    def keyset_page(self, request: Request, fetch) -> list:
+        """`fetch(limit=, next_of=position | previous_of=position)` gives rows in page order."""
         self.request, self.page_size_now = request, self.get_page_size(request)
         direction, position = self._position(request.query_params.get(self.cursor_query_param, ""))
-        window = {"before": position} if direction == "n" else {"after": position} if direction == "p" else {}
-        rows, self.stats = feed_query.feed_page(criteria, limit=self.page_size_now + 1, **window)
+        window = {"next_of": position} if direction == "n" else {"previous_of": position} if direction == "p" else {}
+        rows = fetch(limit=self.page_size_now + 1, **window)
         more = len(rows) > self.page_size_now
         if direction == "p":
-            rows = rows[1:] if more else rows  # the extra row is the newest: there is a page before
+            rows = rows[1:] if more else rows  # the extra row is the first: there is a page before
             self.has_next, self.has_previous = True, more
         else:
             rows = rows[:-1] if more else rows
@@ -82,21 +81,26 @@ class FeedPagination(StrictPagination):
         self.rows = rows
         return rows
 
-    def _position(self, raw: str) -> tuple[str, tuple | None]:
+    def position_of(self, row: dict) -> list[str]:
+        raise NotImplementedError
+
+    def position_parse(self, parts: list[str]):
+        """The position from the cursor's parts; ValueError when it is not one."""
+        raise NotImplementedError
+
+    def _position(self, raw: str) -> tuple[str, object]:
         if raw == "":
             return "", None
         try:
-            direction, moment, pk = b64decode(raw.encode("ascii"), validate=True).decode().split("|")
-            found = datetime.fromisoformat(moment)
-            if direction not in ("n", "p") or found.tzinfo is None or not 0 < int(pk) < 2**63:
+            direction, *parts = b64decode(raw.encode("ascii"), validate=True).decode().split("|")
+            if direction not in ("n", "p"):
                 raise ValueError(direction)
-            # In UTC: PostgreSQL refuses offsets Python accepts (a forged cursor must not make a 500).
-            return direction, (found.astimezone(UTC), int(pk))
+            return direction, self.position_parse(parts)
         except (ValueError, OverflowError, UnicodeError, binascii.Error):
             raise ValidationError({"cursor": ["Invalid cursor: use the `next` or `previous` link as given."]}) from None
 
     def _link(self, direction: str, row: dict) -> str:
-        cursor = b64encode(f"{direction}|{row['published_at'].isoformat()}|{row['id']}".encode()).decode()
+        cursor = b64encode("|".join([direction, *self.position_of(row)]).encode()).decode()
         return replace_query_param(self.request.build_absolute_uri(), self.cursor_query_param, cursor)
 
     def get_paginated_response(self, data) -> Response:
@@ -106,6 +110,30 @@ class FeedPagination(StrictPagination):
             "results": data,
         })
 
+
+class FeedPagination(KeysetPagination):
+    """Newest published first, by keyset on (published_at, id)."""
+
+    page_size = 20
+
+    def feed_page(self, request: Request, criteria: counters.FeedCriteria) -> list[dict]:
+        def fetch(*, limit: int, next_of=None, previous_of=None) -> list[dict]:
+            rows, self.stats = feed_query.feed_page(criteria, limit=limit, before=next_of, after=previous_of)
+            return rows
+
+        return self.keyset_page(request, fetch)
+
+    def position_of(self, row: dict) -> list[str]:
+        return [row["published_at"].isoformat(), str(row["id"])]
+
+    def position_parse(self, parts: list[str]) -> tuple[datetime, int]:
+        moment, pk = parts
+        found = datetime.fromisoformat(moment)
+        if found.tzinfo is None or not 0 < int(pk) < 2**63:
+            raise ValueError(moment)
+        # In UTC: PostgreSQL refuses offsets Python accepts (a forged cursor must not make a 500).
+        return found.astimezone(UTC), int(pk)
+
     def get_paginated_response_schema(self, schema: dict) -> dict:
         schema = super().get_paginated_response_schema(schema)
         schema["properties"]["received_count"] = {"type": "integer", "description": "Received with these filters."}
@@ -113,9 +141,19 @@ class FeedPagination(StrictPagination):
         return schema
 
 
-class ListPagination(StrictPagination):
-    ordering = ("slug",)
+class ListPagination(KeysetPagination):
+    """Clinics, therapists and tags by slug, 100 a page."""
+
     page_size = 100
+
+    def position_of(self, row: dict) -> list[str]:
+        return [row["slug"]]
+
+    def position_parse(self, parts: list[str]) -> str:
+        (slug,) = parts
+        if not re.fullmatch(SLUG_PATTERN, slug):
+            raise ValueError(slug)
+        return slug
 
 
 class TestimonialViewSet(CachedGetMixin, viewsets.ReadOnlyModelViewSet):
@@ -147,68 +185,66 @@ class TestimonialViewSet(CachedGetMixin, viewsets.ReadOnlyModelViewSet):
         return Response({**public, "jsonld": testimonial_jsonld(public)})
 
 
-class CountedMixin:
-    """Locations and therapists carry their published count and average, read from the counters."""
+class CatalogueMixin:
+    """Clinics, therapists and tags from reviews.catalogue_query: one query a page, no model instances.
+    The serializer classes describe the same shape for the OpenAPI schema (tests hold both alike)."""
 
-    counter_field = ""
+    pagination_class = ListPagination
+    catalogue = ""
 
-    def attach_counts(self, objects: list) -> list:
-        found = counters.published_by(self.counter_field, ids=[obj.pk for obj in objects])
-        for obj in objects:
-            obj.published_count, obj.average_rating = found.get(obj.pk, (0, None))
-        return objects
+    def rows(self, **window) -> list[dict]:
+        return getattr(catalogue_query, self.catalogue)(**window)
 
-    def paginate_queryset(self, queryset):
-        return self.attach_counts(super().paginate_queryset(queryset))
-
-    def get_object(self):
-        return self.attach_counts([super().get_object()])[0]
+    def list(self, request: Request, *args, **kwargs) -> Response:
+        rows = self.paginator.keyset_page(request, lambda *, limit, next_of=None, previous_of=None: self.rows(
+            limit=limit, after=next_of, before=previous_of))
+        return self.get_paginated_response(rows)
 
 
-class LocationViewSet(CachedGetMixin, CountedMixin, viewsets.ReadOnlyModelViewSet):
+class CatalogueDetailMixin(CatalogueMixin):
+    """…and one of them by its slug."""
+
+    def retrieve(self, request: Request, *args, **kwargs) -> Response:
+        found = self.rows(limit=1, slug=kwargs[self.lookup_field])
+        if not found:
+            raise Http404(f"No {self.basename.rstrip('s')} with this slug.")
+        return Response(found[0])
+
+
+class LocationViewSet(CachedGetMixin, CatalogueDetailMixin, viewsets.ReadOnlyModelViewSet):
     """The practice's clinics, with their published testimonial count and average rating."""
 
     serializer_class = LocationSerializer
     lookup_field = "slug"
     lookup_value_regex = SLUG_PATTERN  # anything else is a 404 before it reaches the database
-    pagination_class = ListPagination
-    counter_field = "location_id"
-
-    def get_queryset(self) -> QuerySet[Location]:
-        return selectors.location_list()
+    queryset = Location.objects.none()  # for the schema only
+    catalogue = "locations"
 
 
-class TherapistViewSet(CachedGetMixin, CountedMixin, viewsets.ReadOnlyModelViewSet):
+class TherapistViewSet(CachedGetMixin, CatalogueDetailMixin, viewsets.ReadOnlyModelViewSet):
     """Therapists (filter by `location` slug), with published testimonial count and average rating."""
 
     serializer_class = TherapistSerializer
-    filterset_class = TherapistFilter
+    filterset_class = TherapistFilter  # for the schema: `location` is parsed below, with the same rules
     lookup_field = "slug"
     lookup_value_regex = SLUG_PATTERN
-    pagination_class = ListPagination
-    counter_field = "therapist_id"
+    queryset = Therapist.objects.none()  # for the schema only
+    catalogue = "therapists"
 
-    def get_queryset(self) -> QuerySet[Therapist]:
-        return selectors.therapist_list()
+    def rows(self, **window) -> list[dict]:
+        raw = self.request.query_params.get("location", "")
+        clinics = known_ids(Location, raw, field="location", what="clinic") if raw else None
+        return catalogue_query.therapists(location_ids=clinics, **window)
 
 
-class TagViewSet(CachedGetMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+class TagViewSet(CachedGetMixin, CatalogueMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     """The tags one can filter the feed by (treated conditions and body regions), with how many
     published testimonials carry each; every tag filters, also one with none yet."""
 
     serializer_class = TagSerializer
-    pagination_class = ListPagination
     filter_backends: list = []
-
-    def get_queryset(self) -> QuerySet[Tag]:
-        return Tag.objects.all()
-
-    def paginate_queryset(self, queryset):
-        tags = super().paginate_queryset(queryset)
-        published = counters.published_by_tag()
-        for tag in tags:
-            tag.published_count = published.get(tag.pk, 0)
-        return tags
+    queryset = Tag.objects.none()  # for the schema only
+    catalogue = "tags"
 
 
 class StatsView(CachedGetMixin, generics.GenericAPIView):
