@@ -40,8 +40,8 @@ OUT_OF_RANGE = ("published_after is out of range: give a date-time between 0001-
                 "e.g. 2026-01-31T00:00:00Z.")
 
 
-def known_ids(model, raw: str, *, field: str, what: str, several: bool = True) -> tuple[int, ...]:
-    """The ids of the slugs in `raw` (comma-separated), or a 400 naming what is wrong."""
+def _slugs(raw: str, *, field: str, what: str, several: bool = True) -> list[str]:
+    """The distinct slugs of `raw` (comma-separated), checked for form only, or a 400 naming what is wrong."""
     if not several and "," in raw:
         raise ValidationError({field: [f"Give one {what} slug, not several."]})
     slugs = list(dict.fromkeys(s.strip(" ") for s in raw.split(",") if s.strip(" ")))
@@ -53,14 +53,35 @@ def known_ids(model, raw: str, *, field: str, what: str, several: bool = True) -
         raise ValidationError({field: [f"Not a {what} slug: {', '.join(m[:40] for m in malformed)!r}."]})
     if len(slugs) > MAX_SLUGS:
         raise ValidationError({field: [f"At most {MAX_SLUGS} {what} slugs at a time."]})
-    with public_cursor() as cursor:  # plain SQL: on the feed's hot path the ORM cost more than the query
-        cursor.execute(f"SELECT slug, id FROM {model._meta.db_table} WHERE slug IN ({', '.join(['%s'] * len(slugs))})",
-                       slugs)
-        known = dict(cursor.fetchall())
-    unknown = [s for s in slugs if s not in known]
-    if unknown:
-        raise ValidationError({field: [f"Unknown {what}: {', '.join(unknown)}."]})
-    return tuple(known[s] for s in slugs)
+    return slugs
+
+
+def _resolve(wanted: dict[str, tuple[type, list[str], str]]) -> dict[str, tuple[int, ...]]:
+    """{field: ids of its slugs, in order} for {field: (model, slugs, what)}, in one query whatever the
+    number of filters; a 400 naming every unknown slug of every field."""
+    parts, params = [], []
+    for field, (model, slugs, _what) in wanted.items():
+        assert field.isidentifier(), field  # a parameter's name from this code, written into the SQL as a label
+        marks = ", ".join(["%s"] * len(slugs))
+        parts.append(f"SELECT '{field}', slug, id FROM {model._meta.db_table} WHERE slug IN ({marks})")
+        params += slugs
+    known: dict[str, dict[str, int]] = {field: {} for field in wanted}
+    if parts:
+        with public_cursor() as cursor:  # plain SQL: on the feed's hot path the ORM cost more than the query
+            cursor.execute(" UNION ALL ".join(parts), params)
+            for field, slug, pk in cursor.fetchall():
+                known[field][slug] = pk
+    errors = {field: [f"Unknown {what}: {', '.join(unknown)}."]
+              for field, (_model, slugs, what) in wanted.items()
+              if (unknown := [s for s in slugs if s not in known[field]])}
+    if errors:
+        raise ValidationError(errors)
+    return {field: tuple(known[field][s] for s in slugs) for field, (_model, slugs, _what) in wanted.items()}
+
+
+def known_ids(model, raw: str, *, field: str, what: str, several: bool = True) -> tuple[int, ...]:
+    """The ids of the slugs in `raw` (comma-separated), or a 400 naming what is wrong."""
+    return _resolve({field: (model, _slugs(raw, field=field, what=what, several=several), what)})[field]
 
 
 def min_rating_parse(raw: str, *, field: str = "min_rating") -> int:
@@ -87,20 +108,29 @@ def published_after_parse(raw: str, *, field: str = "published_after") -> dateti
         raise ValidationError({field: [OUT_OF_RANGE]}) from None
 
 
+_SLUG_FILTERS = {  # parameter: (criterion, model, what it names, several allowed)
+    "location": ("location_ids", Location, "clinic", True),
+    "therapist": ("therapist_ids", Therapist, "therapist", True),
+    "tag": ("tag_id", Tag, "tag", False),
+}
+
+
 def feed_criteria_parse(params) -> FeedCriteria:
-    """The public filters of a query string, checked and resolved (one query per slug filter); a bad
-    value is a 400 naming each bad parameter. The same rules as TestimonialFilter, without building
-    a form per request (the feed's hottest path)."""
+    """The public filters of a query string, checked and resolved (the slugs of every filter in one
+    query); a bad value is a 400 naming each bad parameter. The same rules as TestimonialFilter,
+    without building a form per request (the feed's hottest path)."""
     found: dict = {}
     errors: dict = {}
-    parsers = {
-        "location_ids": ("location", lambda raw: known_ids(Location, raw, field="location", what="clinic")),
-        "therapist_ids": ("therapist", lambda raw: known_ids(Therapist, raw, field="therapist", what="therapist")),
-        "min_rating": ("min_rating", min_rating_parse),
-        "tag_id": ("tag", lambda raw: known_ids(Tag, raw, field="tag", what="tag", several=False)[0]),
-        "published_after": ("published_after", published_after_parse),
-    }
-    for key, (name, parse) in parsers.items():
+    wanted: dict = {}
+    for name, (_key, model, what, several) in _SLUG_FILTERS.items():
+        raw = params.get(name, "")
+        if raw != "":
+            try:
+                wanted[name] = (model, _slugs(raw, field=name, what=what, several=several), what)
+            except ValidationError as error:
+                errors.update(error.detail)
+    for key, name, parse in (("min_rating", "min_rating", min_rating_parse),
+                             ("published_after", "published_after", published_after_parse)):
         raw = params.get(name, "")
         if raw == "":
             continue
@@ -108,8 +138,15 @@ def feed_criteria_parse(params) -> FeedCriteria:
             found[key] = parse(raw)
         except ValidationError as error:
             errors.update(error.detail)
+    try:
+        resolved = _resolve(wanted)
+    except ValidationError as error:
+        errors.update(error.detail)
     if errors:
         raise ValidationError(errors)
+    for name, ids in resolved.items():
+        key = _SLUG_FILTERS[name][0]
+        found[key] = ids[0] if key == "tag_id" else ids
     return FeedCriteria(**found)
 
 
