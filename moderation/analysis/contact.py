@@ -75,10 +75,11 @@ _SPOKEN_RUN = re.compile(
     rf"(?<![\w-])\(?{_DIGIT_TOKEN}(?:[\s,.()\-]{{0,3}}(?:{_DIGIT_TOKEN}|\d{{2,4}})){{3,}}(?![\w-])",
     re.IGNORECASE)
 _SPOKEN_PART = re.compile(r"double\s+(\d|[a-z]+)|\d+|[a-z]+", re.IGNORECASE)
-_SINGLE_DIGIT = re.compile(r"\d")
 _SPACED_DIGITS = re.compile(r"(?<!\d)\d[\s,.()\-]{1,3}\d[\s,.()\-]{1,3}\d(?!\d)")
-_DOUBLE = re.compile(r"\bdouble\b", re.IGNORECASE)  # "double five" is two digits
 _NUMBER_WORD = re.compile(r"\b(?:zero|oh|one|two|three|four|five|six|seven|eight|nine)\b", re.IGNORECASE)
+# Digits, number words and "double" ("double five" is two digits), counted in one scan: they
+# cannot overlap, so the count is the sum of counting each.
+_DIGIT_TOKENS = re.compile(r"\d|\b(?:double|zero|oh|one|two|three|four|five|six|seven|eight|nine)\b", re.IGNORECASE)
 
 
 def _spoken_digits(run: str) -> str | None:
@@ -126,7 +127,7 @@ def phone_flags(text: str) -> list[FlagHit]:
     if _DIGITS7.search(text):
         spans = [(m.start, m.end) for m in phonenumbers.PhoneNumberMatcher(text, "US")]
     # A number in words or spaced digits needs seven digit tokens at least; most texts have fewer.
-    if len(_NUMBER_WORD.findall(text)) + len(_DOUBLE.findall(text)) + len(_SINGLE_DIGIT.findall(text)) >= 7:
+    if len(_DIGIT_TOKENS.findall(text)) >= 7:
         spans += _spoken_phone_spans(text, spans)
     return [
         FlagHit("pii_phone", "high", "Contains a phone number.", start, end)

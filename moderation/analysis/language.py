@@ -69,7 +69,7 @@ def warm_up() -> None:
 def detect_language(text: str) -> str:
     """ISO 639-1 code of the text's language; "en" when unsure or too short to judge."""
     if not text.isascii():  # other scripts only need looking for when there is non-ASCII
-        letters = sum(1 for c in text if c.isalpha())
+        letters = sum(map(str.isalpha, text))
         for code, chars in _SCRIPTS:
             if letters and len(chars.findall(text)) >= 0.4 * letters:
                 return code
@@ -77,9 +77,9 @@ def detect_language(text: str) -> str:
     if len(words) < MIN_WORDS:
         return "en"
     english, hinglish, _, confirm = _hints()
-    if sum(w in english for w in words) >= 0.25 * len(words):
+    if sum(map(english.__contains__, words)) >= 0.25 * len(words):
         return "en"
-    if sum(w in hinglish for w in words) >= 0.25 * len(words):
+    if sum(map(hinglish.__contains__, words)) >= 0.25 * len(words):
         return "hi"
     confidences = _lingua().compute_language_confidence_values(text)
     if not confidences or confidences[0].value < 0.5:

@@ -8,6 +8,7 @@ little, domain cues for complaints and outcomes are added, and the verdict sente
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
@@ -132,8 +133,11 @@ def _cues_for(words: set[str]) -> tuple[list[Cue], list[Cue]]:
     """The complaint and praise cues a sentence's words make possible, in their file order."""
     cues = _cues()
     index, always_complaint, always_praise = _cue_index()
+    hits = _index_words().intersection(words)  # a frozenset: `set & dict.keys()` rebuilds the keys
+    if not hits and not always_complaint and not always_praise:
+        return [], []  # most sentences
     complaint, praise = set(always_complaint), set(always_praise)
-    for word in _index_words().intersection(words):  # a frozenset: `set & dict.keys()` rebuilds the keys
+    for word in hits:
         c, p = index[word]
         complaint |= c
         praise |= p
@@ -284,12 +288,10 @@ def analyze_sentiment(text: str, *, language: str = "en", is_spam: bool = False,
     token = 0
     spans = sentence_spans(plain)
     lows = vpass.lows
+    starts = [s for s, _ in vpass.spans]  # ascending: the tokens in text order
     for n, (start, end) in enumerate(spans):
-        while token < len(vpass.spans) and vpass.spans[token][0] < start:
-            token += 1
-        first = token
-        while token < len(vpass.spans) and vpass.spans[token][0] < end:
-            token += 1
+        first = bisect_left(starts, start, token)  # the first token starting at or after start
+        token = bisect_left(starts, end, first)  # the first starting at or after end
         compound = vader.score_slice(vpass, plain, first, token, start, end)
         adjusted = _domain_valences(lows, vpass.valences, first, token)
         domain = compound if adjusted is None else vader.score_slice(vpass, plain, first, token, start, end,

@@ -84,6 +84,7 @@ class _Classes:
     ignored: _Gated
     debt: _Gated
     broken_promise: _Gated
+    triggers: frozenset[str]  # every trigger word of the classes complaint_weight tries first
 
 
 @lru_cache(maxsize=1)
@@ -96,7 +97,7 @@ def classes() -> _Classes:
 
     agents, acts = _alternation(wc["absent_agents"]), _alternation(wc["care_acts"])
     negators = {"didn't", "didnt", "did", "don't", "dont", "doesn't", "doesnt", "does", "never"}
-    return _Classes(
+    gated = dict(
         # "waiting room" is a place, not a wait
         failure=_Gated(rf"(?<![\w-])(?:{_alternation(wc['service_failure'])})(?![\w-])(?!\s+(?:room|area|list))",
                        _firsts(wc["service_failure"])),
@@ -126,6 +127,9 @@ def classes() -> _Classes:
                               rf"\b(?:{_alternation(wc['broken_promise_turns'])})\b",
                               _firsts(wc["broken_promise_openers"])),
     )
+    first_tried = ("failure", "wait", "neglect", "practice_neglect", "attitude", "sales", "no_result", "depersonal",
+                   "ignored", "broken_promise", "debt", "left")
+    return _Classes(**gated, triggers=frozenset().union(*(gated[name].triggers for name in first_tried)))
 
 
 def negated_at(text: str, start: int) -> bool:
@@ -137,6 +141,8 @@ def complaint_weight(text: str, words: set[str], gate: frozenset[str]) -> tuple[
     """(complaint, praise) weights of one sentence from the class mechanisms; words are its
     lower-cased [\\w']+ words, gate its gate_words."""
     c = classes()
+    if c.triggers.isdisjoint(gate):
+        return 0.0, 0.0  # no class can match (most sentences)
     complaint = praise = 0.0
     failure = c.failure.find(text, gate)
     if failure is not None:

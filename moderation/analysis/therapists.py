@@ -66,9 +66,10 @@ def _index_of(therapists: tuple[TherapistRef, ...]) -> tuple:
 
 @lru_cache(maxsize=64)
 def _index(therapists: tuple[TherapistRef, ...]) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None,
-                                                           dict[str, list[tuple[str, bool]]], frozenset[str]]:
+                                                           dict[str, list[tuple[str, bool]]], tuple, bool]:
     """The alias regex as written, its case-insensitive twin for lower-case writers (both compiled
-    once per practice), and alias → [(slug, identifies outright)]."""
+    once per practice), alias → [(slug, identifies outright)], the first words of the aliases (as
+    written, case-folded) and whether every alias starts with a word character."""
     aliases: dict[str, list[tuple[str, bool]]] = {}
     raw: set[str] = set()
     caseless: set[str] = set()  # aliases a lower-case writer may use: full names, real names, nicknames
@@ -93,7 +94,7 @@ def _index(therapists: tuple[TherapistRef, ...]) -> tuple[re.Pattern[str] | None
             # A known nickname ("Mike") is a name in any case; a cut-off prefix only capitalised.
             add(short, t.slug, False, any_case=short in table)
     if not raw:
-        return None, None, aliases, (frozenset(), frozenset())
+        return None, None, aliases, (frozenset(), frozenset()), True
 
     def compile_(names: set[str], flags: int) -> re.Pattern[str] | None:
         if not names:
@@ -101,28 +102,47 @@ def _index(therapists: tuple[TherapistRef, ...]) -> tuple[re.Pattern[str] | None
         parts = [r"\s+".join(re.escape(w) for w in a.split()) for a in sorted(names, key=len, reverse=True)]
         return re.compile(r"(?<![\w.])(?:" + "|".join(parts) + r")(?![\w])", flags)
 
-    # The first word of every alias, lower-cased: a text holding none of them mentions nobody, and
-    # most texts are settled by this set look-up instead of a scan with a regex of ~200 names.
     # The first word of every alias, as written (the case-sensitive pattern) and case-folded (the
     # caseless one): a text holding none of them mentions nobody, settled by a set look-up instead
     # of a scan with a regex of ~200 names.
     firsts = (frozenset(_TOKEN.findall(a)[0] for a in raw if _TOKEN.search(a)),
               frozenset(_TOKEN.findall(_key(a))[0] for a in caseless if _TOKEN.search(_key(a))))
-    return compile_(raw, 0), compile_(caseless, re.IGNORECASE), aliases, firsts
+    starts_with_word = all(_TOKEN.match(a) for a in raw)
+    return compile_(raw, 0), compile_(caseless, re.IGNORECASE), aliases, firsts, starts_with_word
 
 
 def therapists_mentioned(text: str, context: AnalysisContext) -> tuple[str, ...]:
     """Slugs of the therapists the text names, in order of first mention."""
-    pattern, caseless, aliases, (exact, folded) = _index_of(context.therapists)
+    pattern, caseless, aliases, (exact, folded), starts_with_word = _index_of(context.therapists)
     lower = is_mostly_lowercase(text)
-    if (folded.isdisjoint(_TOKEN.findall(text.casefold())) if lower else exact.isdisjoint(_TOKEN.findall(text))):
-        return ()
     matcher = caseless if lower else pattern
     if matcher is None:
         return ()
+    firsts = folded if lower else exact
+    # A text holding none of the aliases' first words mentions nobody: a set look-up settles most texts.
+    if firsts.isdisjoint(_TOKEN.findall(text.casefold()) if lower else _TOKEN.findall(text)):
+        return ()
+    if not text.isascii() or not starts_with_word:
+        matches = list(matcher.finditer(text))  # where case folding may change what a word is
+    else:
+        # Every alias starts with a word character, and the look-behind keeps a match from starting
+        # inside a word: a match starts at a word that begins some alias. So the ~200-name
+        # alternation is tried at those words only, which finds the same matches as
+        # matcher.finditer(text) (left to right, not overlapping) without trying every character.
+        matches = []
+        end = 0
+        for word in _TOKEN.finditer(text):
+            if word.start() < end or (word.group().lower() if lower else word.group()) not in firsts:
+                continue
+            m = matcher.match(text, word.start())
+            if m is not None:
+                matches.append(m)
+                end = m.end()
+    if not matches:
+        return ()
     strong_at: dict[str, int] = {}
     weak: list[tuple[int, list[str]]] = []
-    for m in matcher.finditer(text):
+    for m in matches:
         entries = aliases.get(_key(m.group()), [])
         strong = [slug for slug, s in entries if s]
         if strong:

@@ -8,6 +8,7 @@ the same look-ups on a list lower-cased once, with the same results.
 from __future__ import annotations
 
 import re
+import string
 import threading
 from dataclasses import dataclass
 from types import SimpleNamespace
@@ -151,30 +152,46 @@ def _demojize(text: str, emojis: dict[str, str]) -> tuple[str, list[int] | None]
     return "".join(out), where
 
 
+_PUNCTUATION = string.punctuation
+
+
 def run(text: str) -> VaderPass:
-    """Score a text once; ``scores`` equals ``polarity_scores(text)``."""
+    """Score a text once; ``scores`` equals ``polarity_scores(text)``.
+
+    The loop is polarity_scores' own with its no-op calls left out: a token that is a booster, the
+    "kind" of "kind of", or not in the lexicon gets valence 0 there too (sentiment_valence appends
+    the 0 it was given), so only lexicon words go through sentiment_valence."""
     sia = analyzer()
     rewritten, where = _demojize(text, sia.emojis)
-    spans = []
+    tokens = [m.group() for m in _TOKEN.finditer(rewritten)] if where is not None else rewritten.split()
+    spans: list[tuple[int, int]] = []
+    if where is None:
+        offset = 0
+        for token in tokens:  # str.split() tokens in order: each is found after the previous one
+            start = rewritten.index(token, offset)
+            offset = start + len(token)
+            spans.append((start, offset))
+    else:
+        spans = [(where[m.start()], where[m.end() - 1] + 1) for m in _TOKEN.finditer(rewritten)]
     words = _Words()
-    strip = _v.SentiText._strip_punc_if_word
-    for m in _TOKEN.finditer(rewritten):
-        s, e = m.span()
-        words.append(strip(m.group()))
-        spans.append((s, e) if where is None else (where[s], where[e - 1] + 1))
-    words.lower = [w.lower() for w in words]
-    senti = SimpleNamespace(words_and_emoticons=words, is_cap_diff=_v.allcap_differential(words))
+    for token in tokens:  # SentiText._strip_punc_if_word
+        stripped = token.strip(_PUNCTUATION)
+        words.append(token if len(stripped) <= 2 else stripped)
+    lows = words.lower = [w.lower() for w in words]
+    senti = SimpleNamespace(words_and_emoticons=words,
+                            is_cap_diff=0 < len(words) - sum(map(str.isupper, words)) < len(words))
+    lexicon, boosters = sia.lexicon, _v.BOOSTER_DICT
     sentiments: list[float] = []
-    for i, item in enumerate(words):
-        low = words.lower[i]
-        if low in _v.BOOSTER_DICT or (low == "kind" and i < len(words) - 1 and words.lower[i + 1] == "of"):
+    last = len(words) - 1
+    for i, low in enumerate(lows):
+        if low not in lexicon or low in boosters or (low == "kind" and i < last and lows[i + 1] == "of"):
             sentiments.append(0)
             continue
-        sentiments = sia.sentiment_valence(0, senti, item, i, sentiments)
+        sentiments = sia.sentiment_valence(0, senti, words[i], i, sentiments)
     valences = tuple(sentiments)
-    scores = sia.score_valence(sia._but_check(words, list(sentiments)), rewritten.strip())
+    scores = sia.score_valence(sia._but_check(words, sentiments), rewritten.strip())
     return VaderPass(scores=scores, words=tuple(words), spans=tuple(spans), valences=valences,
-                     lows=tuple(words.lower))
+                     lows=tuple(lows))
 
 
 def score_slice(vpass: VaderPass, text: str, first: int, last: int, start: int, end: int,
@@ -184,10 +201,19 @@ def score_slice(vpass: VaderPass, text: str, first: int, last: int, start: int, 
     if first >= last:
         return 0.0
     sia = analyzer()
-    words = _Words(vpass.words[first:last])
-    words.lower = [w.lower() for w in words]
-    sentiments = sia._but_check(words, list((valences or vpass.valences)[first:last]))
-    return sia.score_valence(sentiments, text[start:end])["compound"]
+    sentiments = list((valences or vpass.valences)[first:last])
+    if "but" in vpass.lows[first:last]:
+        words = _Words(vpass.words[first:last])
+        words.lower = list(vpass.lows[first:last])
+        sentiments = sia._but_check(words, sentiments)
+    # score_valence(sentiments, text[start:end])["compound"], without the pos/neu/neg shares.
+    sum_s = float(sum(sentiments))
+    amplifier = sia._punctuation_emphasis(text[start:end])
+    if sum_s > 0:
+        sum_s += amplifier
+    elif sum_s < 0:
+        sum_s -= amplifier
+    return round(_v.normalize(sum_s), 4)
 
 
 def polarity_scores(text: str) -> dict[str, float]:
