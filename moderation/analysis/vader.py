@@ -96,15 +96,16 @@ class _Analyzer(_v.SentimentIntensityAnalyzer):
         if "but" not in w:
             return sentiments
         # The original's index()-based loop, kept as is: equal valences share the first's position.
+        # (Its pop(si) + insert(si, x) is an assignment: the list keeps its length, so iterating it
+        # by position reads the same elements as its for-loop over the list being changed.)
         bi = w.index("but")
-        for sentiment in sentiments:
+        for k in range(len(sentiments)):
+            sentiment = sentiments[k]
             si = sentiments.index(sentiment)
             if si < bi:
-                sentiments.pop(si)
-                sentiments.insert(si, sentiment * 0.5)
+                sentiments[si] = sentiment * 0.5
             elif si > bi:
-                sentiments.pop(si)
-                sentiments.insert(si, sentiment * 1.5)
+                sentiments[si] = sentiment * 1.5
         return sentiments
 
 
@@ -173,11 +174,9 @@ def run(text: str) -> VaderPass:
             spans.append((start, offset))
     else:
         spans = [(where[m.start()], where[m.end() - 1] + 1) for m in _TOKEN.finditer(rewritten)]
-    words = _Words()
-    for token in tokens:  # SentiText._strip_punc_if_word
-        stripped = token.strip(_PUNCTUATION)
-        words.append(token if len(stripped) <= 2 else stripped)
-    lows = words.lower = [w.lower() for w in words]
+    # SentiText._strip_punc_if_word: the token without its punctuation, unless that leaves 2 characters or fewer
+    words = _Words(token if len(stripped := token.strip(_PUNCTUATION)) <= 2 else stripped for token in tokens)
+    lows = words.lower = list(map(str.lower, words))
     senti = SimpleNamespace(words_and_emoticons=words,
                             is_cap_diff=0 < len(words) - sum(map(str.isupper, words)) < len(words))
     lexicon, boosters = sia.lexicon, _v.BOOSTER_DICT
