@@ -121,13 +121,38 @@ def _spoken_phone_spans(text: str, taken: list[tuple[int, int]]) -> list[tuple[i
     return spans
 
 
+_ASCII_DIGITS = b"0123456789"
+_COUNTED_WORDS = ("double", "zero", "oh", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+
+
+def _ascii_digits(text: str) -> int | None:
+    """How many digits a plain-ASCII text holds (counted in C); None for other text."""
+    if not text.isascii():
+        return None
+    raw = text.encode()
+    return len(raw) - len(raw.translate(None, _ASCII_DIGITS))
+
+
+def _digit_tokens_at_least(text: str, n: int, digits: int | None) -> bool:
+    """len(_DIGIT_TOKENS.findall(text)) >= n, mostly without the scan: in ASCII text every number
+    word it counts is also a substring of the lower-cased text, so substring counts bound it."""
+    if digits is not None:
+        if digits >= n:
+            return True
+        low = text.lower()
+        if digits + sum(map(low.count, _COUNTED_WORDS)) < n:
+            return False
+    return len(_DIGIT_TOKENS.findall(text)) >= n
+
+
 def phone_flags(text: str) -> list[FlagHit]:
     """pii_phone for each US (or international) phone number, in digits, words or a mix."""
     spans: list[tuple[int, int]] = []
-    if _DIGITS7.search(text):
+    digits = _ascii_digits(text)
+    if (digits is None or digits >= 7) and _DIGITS7.search(text):
         spans = [(m.start, m.end) for m in phonenumbers.PhoneNumberMatcher(text, "US")]
     # A number in words or spaced digits needs seven digit tokens at least; most texts have fewer.
-    if len(_DIGIT_TOKENS.findall(text)) >= 7:
+    if _digit_tokens_at_least(text, 7, digits):
         spans += _spoken_phone_spans(text, spans)
     return [
         FlagHit("pii_phone", "high", "Contains a phone number.", start, end)
