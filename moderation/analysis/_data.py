@@ -29,10 +29,17 @@ _WORDS = re.compile(r"[\w']+")
 
 
 @lru_cache(maxsize=4)
+def word_list(text: str) -> list[str]:
+    """Lower-cased [\\w']+ words of a text in order (cached: several detectors ask for the same
+    text's words; do not change the list)."""
+    return _WORDS.findall(text.lower())
+
+
+@lru_cache(maxsize=4)
 def words_of(text: str) -> frozenset[str]:
     """Lower-cased words of a text, for the trigger-word checks of Cue (cached: several detectors
     ask for the same text's words)."""
-    return frozenset(_WORDS.findall(text.lower()))
+    return frozenset(word_list(text))
 
 
 class Cue:

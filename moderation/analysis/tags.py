@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from ._data import load_json
+from ._data import load_json, word_list, words_of
 
 _TOKENS = re.compile(r"[\w']+")
 _LONGEST = 4  # words in the longest synonym ("traumatic brain injury", "track and field")
@@ -38,10 +38,10 @@ def _single_words() -> frozenset[str]:
 def find_tags(text: str) -> tuple[str, ...]:
     """Tag slugs for the conditions and body regions the text names, in a stable order."""
     by_synonym, starts, implies = _vocabulary()
-    words = _TOKENS.findall(text.lower())
+    words = word_list(text)  # _TOKENS' words, shared with the other detectors
     found: set[str] = set()
     # Single words by a set look-up; n-grams only from the words that start a multi-word synonym.
-    present = set(words)
+    present = words_of(text)
     for word in present.intersection(_single_words()):
         found.update(by_synonym[word])
     if not starts.isdisjoint(present):

@@ -50,7 +50,7 @@ def _ordinary_words() -> frozenset[str]:
 
 
 class _Aliases:
-    """The aliases of one practice's therapists, matched the way one regex of all of them would be.
+    r"""The aliases of one practice's therapists, matched the way one regex of all of them would be.
 
     That regex, `(?<![\w.])(?:alias|alias|…)(?![\w])` with the longest alias first, takes ~30 ms to
     compile for ~200 names and is slow to scan with. A match can only start at a word that begins
