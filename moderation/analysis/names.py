@@ -134,6 +134,13 @@ def _author_spans(text: str, context: AnalysisContext, taken: frozenset[str]) ->
     last = context.author_last_name.strip()
     if len(last) < 2:
         return []
+    # Every match holds the last name itself (in some case when the writer does not capitalise): a
+    # substring test rules most texts out before the scan.
+    if is_mostly_lowercase(text):
+        if text.isascii() and last.isascii() and last.lower() not in text.lower():
+            return []
+    elif last not in text:
+        return []
     first = re.escape(context.author_first_name.strip()) if context.author_first_name.strip() else None
     full = rf"(?:{first}\s+)?{re.escape(last)}" if first else re.escape(last)
     # Lower-case writers write "jane smith"; otherwise only the capitalised surname counts.

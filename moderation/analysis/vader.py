@@ -156,6 +156,54 @@ def _demojize(text: str, emojis: dict[str, str]) -> tuple[str, list[int] | None]
 _PUNCTUATION = string.punctuation
 
 
+def _valence(sia: _Analyzer, senti: SimpleNamespace, words: _Words, lows: list[str], i: int) -> float:
+    """SentimentIntensityAnalyzer.sentiment_valence for the lexicon word at i (with its
+    scalar_inc_dec and _least_check written out over the lower-cased words, not re-lowering them)."""
+    lexicon = sia.lexicon
+    low = lows[i]
+    is_cap_diff = senti.is_cap_diff
+    valence = lexicon[low]
+    if low == "no" and i != len(words) - 1 and lows[i + 1] in lexicon:
+        valence = 0.0
+    if (i > 0 and lows[i - 1] == "no") or (i > 1 and lows[i - 2] == "no") \
+            or (i > 2 and lows[i - 3] == "no" and lows[i - 1] in ["or", "nor"]):
+        valence = lexicon[low] * _v.N_SCALAR
+    if words[i].isupper() and is_cap_diff:
+        if valence > 0:
+            valence += _v.C_INCR
+        else:
+            valence -= _v.C_INCR
+    for start_i in range(3):
+        if i > start_i and lows[i - (start_i + 1)] not in lexicon:
+            # scalar_inc_dec(words[i - (start_i + 1)], valence, is_cap_diff)
+            before = lows[i - (start_i + 1)]
+            s = 0.0
+            if before in _v.BOOSTER_DICT:
+                s = _v.BOOSTER_DICT[before]
+                if valence < 0:
+                    s *= -1
+                if words[i - (start_i + 1)].isupper() and is_cap_diff:
+                    if valence > 0:
+                        s += _v.C_INCR
+                    else:
+                        s -= _v.C_INCR
+            if start_i == 1 and s != 0:
+                s = s * 0.95
+            if start_i == 2 and s != 0:
+                s = s * 0.9
+            valence = valence + s
+            valence = sia._negation_check(valence, words, start_i, i)
+            if start_i == 2:
+                valence = sia._special_idioms_check(valence, words, i)
+    # _least_check
+    if i > 1 and lows[i - 1] not in lexicon and lows[i - 1] == "least":
+        if lows[i - 2] != "at" and lows[i - 2] != "very":
+            valence = valence * _v.N_SCALAR
+    elif i > 0 and lows[i - 1] not in lexicon and lows[i - 1] == "least":
+        valence = valence * _v.N_SCALAR
+    return valence
+
+
 def run(text: str) -> VaderPass:
     """Score a text once; ``scores`` equals ``polarity_scores(text)``.
 
@@ -186,7 +234,7 @@ def run(text: str) -> VaderPass:
         if low not in lexicon or low in boosters or (low == "kind" and i < last and lows[i + 1] == "of"):
             sentiments.append(0)
             continue
-        sentiments = sia.sentiment_valence(0, senti, words[i], i, sentiments)
+        sentiments.append(_valence(sia, senti, words, lows, i))
     valences = tuple(sentiments)
     scores = sia.score_valence(sia._but_check(words, sentiments), rewritten.strip())
     return VaderPass(scores=scores, words=tuple(words), spans=tuple(spans), valences=valences,
