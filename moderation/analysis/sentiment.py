@@ -174,8 +174,9 @@ def _cue_weights(text: str, words: set[str], *, claim: bool = False, swearing: b
 def _sentence(text: str, compound: float, *, claim: bool = False, swearing: bool = False) -> tuple[str, float]:
     """The role of one sentence and its domain-adjusted score, given the cues the whole text allows."""
     cues = _cues()
-    words = set(_WORD.findall(text.lower()))
-    gate = gate_words(text)
+    low = text.lower()
+    words = set(_WORD.findall(low))
+    gate = gate_words(text, low)
     mixed = logistics_clause(text, gate)
     if mixed is not None:
         rest_text, gripe_text = mixed

@@ -57,10 +57,11 @@ def _firsts(members: list[str]) -> set[str]:
     return {max(_GATE_WORD.findall(m.lower()), key=len) for m in members if _GATE_WORD.search(m)}
 
 
-def gate_words(text: str) -> frozenset[str]:
+def gate_words(text: str, lowered: str | None = None) -> frozenset[str]:
     """A sentence's lower-cased word-character runs, the set the class gates look members up in
-    (split at apostrophes and hyphens like the members, so "''never" still holds "never")."""
-    return frozenset(_GATE_WORD.findall(text.lower()))
+    (split at apostrophes and hyphens like the members, so "''never" still holds "never");
+    lowered: text.lower(), when the caller has it."""
+    return frozenset(_GATE_WORD.findall(text.lower() if lowered is None else lowered))
 
 
 @dataclass(frozen=True)

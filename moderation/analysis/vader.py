@@ -255,7 +255,11 @@ def score_slice(vpass: VaderPass, text: str, first: int, last: int, start: int, 
         sentiments = sia._but_check(words, sentiments)
     # score_valence(sentiments, text[start:end])["compound"], without the pos/neu/neg shares.
     sum_s = float(sum(sentiments))
-    amplifier = sia._punctuation_emphasis(text[start:end])
+    # _punctuation_emphasis(text[start:end]), counted in place
+    ep_count = min(text.count("!", start, end), 4)
+    qm_count = text.count("?", start, end)
+    qm_amplifier = 0 if qm_count <= 1 else qm_count * 0.18 if qm_count <= 3 else 0.96
+    amplifier = ep_count * 0.292 + qm_amplifier
     if sum_s > 0:
         sum_s += amplifier
     elif sum_s < 0:
