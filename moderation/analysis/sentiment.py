@@ -289,10 +289,17 @@ def analyze_sentiment(text: str, *, language: str = "en", is_spam: bool = False,
     token = 0
     spans = sentence_spans(plain)
     lows = vpass.lows
-    starts = [s for s, _ in vpass.spans]  # ascending: the tokens in text order
+    starts = None if vpass.spans is None else [s for s, _ in vpass.spans]  # ascending, in text order
     for n, (start, end) in enumerate(spans):
-        first = bisect_left(starts, start, token)  # the first token starting at or after start
-        token = bisect_left(starts, end, first)  # the first starting at or after end
+        if starts is None:
+            # The tokens are the text's str.split(): each starts inside one sentence (sentences end
+            # at whitespace, and a closing quote left out of one belongs to its last token), so a
+            # sentence's own split() counts the tokens that start in it.
+            first = token
+            token = first + len(plain[start:end].split())
+        else:
+            first = bisect_left(starts, start, token)  # the first token starting at or after start
+            token = bisect_left(starts, end, first)  # the first starting at or after end
         compound = vader.score_slice(vpass, plain, first, token, start, end)
         adjusted = _domain_valences(lows, vpass.valences, first, token)
         domain = compound if adjusted is None else vader.score_slice(vpass, plain, first, token, start, end,

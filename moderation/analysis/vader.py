@@ -115,7 +115,9 @@ class VaderPass:
 
     scores: dict[str, float]
     words: tuple[str, ...]
-    spans: tuple[tuple[int, int], ...]  # offsets into the text as given
+    # offsets into the text as given, when it had emoji rewritten; None when the tokens are the
+    # text's own str.split() (ASCII text)
+    spans: tuple[tuple[int, int], ...] | None
     valences: tuple[float, ...]  # before VADER's text-wide "but" rule
     lows: tuple[str, ...] = ()  # the words lower-cased
 
@@ -213,15 +215,9 @@ def run(text: str) -> VaderPass:
     sia = analyzer()
     rewritten, where = _demojize(text, sia.emojis)
     tokens = [m.group() for m in _TOKEN.finditer(rewritten)] if where is not None else rewritten.split()
-    spans: list[tuple[int, int]] = []
-    if where is None:
-        offset = 0
-        for token in tokens:  # str.split() tokens in order: each is found after the previous one
-            start = rewritten.index(token, offset)
-            offset = start + len(token)
-            spans.append((start, offset))
-    else:
-        spans = [(where[m.start()], where[m.end() - 1] + 1) for m in _TOKEN.finditer(rewritten)]
+    # Offsets only where emoji descriptions moved the tokens; in other text they are where split() puts them.
+    spans = None if where is None else tuple((where[m.start()], where[m.end() - 1] + 1)
+                                             for m in _TOKEN.finditer(rewritten))
     # SentiText._strip_punc_if_word: the token without its punctuation, unless that leaves 2 characters or fewer
     words = _Words(token if len(stripped := token.strip(_PUNCTUATION)) <= 2 else stripped for token in tokens)
     lows = words.lower = list(map(str.lower, words))
@@ -237,8 +233,7 @@ def run(text: str) -> VaderPass:
         sentiments.append(_valence(sia, senti, words, lows, i))
     valences = tuple(sentiments)
     scores = sia.score_valence(sia._but_check(words, sentiments), rewritten.strip())
-    return VaderPass(scores=scores, words=tuple(words), spans=tuple(spans), valences=valences,
-                     lows=tuple(lows))
+    return VaderPass(scores=scores, words=tuple(words), spans=spans, valences=valences, lows=tuple(lows))
 
 
 def score_slice(vpass: VaderPass, text: str, first: int, last: int, start: int, end: int,

@@ -6,12 +6,14 @@ import hashlib
 import random
 import re
 import unicodedata
+from bisect import bisect_left
 
 import pytest
 
 from moderation.analysis import contact, form, therapists
 from moderation.analysis.duplicates import fingerprint
 from moderation.analysis.results import TherapistRef
+from moderation.analysis.text import sentence_spans
 
 
 def generated(alphabet: list[str], count: int, seed: int, longest: int = 30) -> list[str]:
@@ -88,3 +90,21 @@ def test_therapist_aliases_tried_word_by_word_match_as_the_whole_pattern() -> No
                      if [m.span() for m in aliases.finditer(t)] != [m.span() for m in whole.finditer(t)]]
         # then the matches are the same (and there are some)
         assert differing == [] and sum(bool(aliases.finditer(t)) for t in texts) > 100
+
+
+def test_a_sentences_own_split_counts_the_tokens_that_start_in_it() -> None:
+    # given ASCII texts full of sentence ends, closing quotes, abbreviations and odd whitespace
+    alphabet = [*"ab .!?\"')]\n\t\x1c", "Dr. ", "e.g. ", "...", "!\" ", "?) ", " \n ", "a.m. "]
+    texts = generated(alphabet, 20000, seed=5, longest=40)
+    for text in texts:
+        starts, offset = [], 0
+        for token in text.split():  # where each whole-text token starts
+            starts.append(text.index(token, offset))
+            offset = starts[-1] + len(token)
+        by_offset, by_count, token = [], [], 0
+        for start, end in sentence_spans(text):
+            by_offset.append((bisect_left(starts, start), bisect_left(starts, end)))
+            by_count.append((token, token + len(text[start:end].split())))
+            token = by_count[-1][1]
+        # when tokens are given to sentences by their offsets and by counting, then it is the same
+        assert by_offset == by_count, text
