@@ -34,6 +34,7 @@ def _alternation(words: list[str]) -> str:
 
 _WORD = re.compile(r"[\w']+")
 _GATE_WORD = re.compile(r"\w+")
+_ASCII_GATE_WORD = re.compile(r"[a-z0-9_]+")  # the same on lower-cased ASCII text, scanned faster
 
 
 class _Gated:
@@ -61,7 +62,8 @@ def gate_words(text: str, lowered: str | None = None) -> frozenset[str]:
     """A sentence's lower-cased word-character runs, the set the class gates look members up in
     (split at apostrophes and hyphens like the members, so "''never" still holds "never");
     lowered: text.lower(), when the caller has it."""
-    return frozenset(_GATE_WORD.findall(text.lower() if lowered is None else lowered))
+    lowered = text.lower() if lowered is None else lowered
+    return frozenset((_ASCII_GATE_WORD if lowered.isascii() else _GATE_WORD).findall(lowered))
 
 
 @dataclass(frozen=True)
