@@ -11,7 +11,10 @@ COPY requirements.txt .
 RUN pip install -r requirements.txt
 COPY . .
 # Static files are collected at build time; the throwaway key never reaches a running container.
+# PYTHONDONTWRITEBYTECODE keeps the running containers from writing .pyc files, so they are made
+# here: otherwise every gunicorn worker, Celery process and manage.py command compiles the project anew.
 RUN DJANGO_SECRET_KEY=build-only python manage.py collectstatic --noinput -v 0 \
+    && python -m compileall -q config moderation reviews \
     && mkdir -p /app/var && chown -R app:app /app/var
 
 USER app

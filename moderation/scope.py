@@ -10,6 +10,7 @@ from reviews.models import Location, Testimonial
 
 SEE_ALL = "moderation.see_all_clinics"
 MODERATE = "reviews.moderate_testimonial"
+VIEW = "reviews.view_testimonial"  # read the queue and analyses (Viewers)
 
 
 def sees_all_clinics(user: AbstractBaseUser | AnonymousUser) -> bool:

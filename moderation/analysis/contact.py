@@ -39,10 +39,49 @@ def _bare_domain() -> re.Pattern[str]:
     )
 
 
+_LOCAL_CHAR = re.compile(r"[\w.+-]")
+_SPACED_BEFORE = re.compile(r"[\w.]")  # what _SPACED_EMAIL's look-behind rejects
+
+
+def _at_matches(pattern: re.Pattern[str], text: str) -> list[re.Match[str]]:
+    """pattern.finditer(text) for _EMAIL and _SPACED_EMAIL, tried only where a match can start.
+
+    Both begin with a run of [\\w.+-] that ends just before the "@" (for _SPACED_EMAIL, before
+    the spaces ahead of it). A match starts at the run's first character, or, when an earlier match
+    ends inside the run, at its first character after that end the look-behind allows; anywhere
+    else in the run the look-behind fails or the match would be the same with a shorter start.
+    Trying only there finds the same matches as finditer (tweets are full of @names)."""
+    spaced = pattern is _SPACED_EMAIL
+    matches: list[re.Match[str]] = []
+    end = 0
+    at = text.find("@")
+    while at != -1:
+        local_end = at
+        if spaced:
+            while local_end > 0 and text[local_end - 1].isspace():
+                local_end -= 1
+        start = local_end
+        while start > 0 and _LOCAL_CHAR.match(text, start - 1):
+            start -= 1
+        if start < end:
+            # _EMAIL's look-behind rejects every start inside the run; _SPACED_EMAIL's
+            # (?<![\\w.]) accepts one after a "+" or "-".
+            start = end if spaced else local_end
+            while start < local_end and _SPACED_BEFORE.match(text, start - 1):
+                start += 1
+        if start < local_end:
+            m = pattern.match(text, start)
+            if m is not None:
+                matches.append(m)
+                end = m.end()
+        at = text.find("@", max(at + 1, end))
+    return matches
+
+
 def email_spans(text: str) -> list[tuple[int, int]]:
     """Spans of email addresses, plain or spelled out."""
-    spans = [m.span() for m in _EMAIL.finditer(text)] if "@" in text else []
-    for m in _SPACED_EMAIL.finditer(text) if "@" in text else ():
+    spans = [m.span() for m in _at_matches(_EMAIL, text)] if "@" in text else []
+    for m in _at_matches(_SPACED_EMAIL, text) if "@" in text else ():
         if not _overlaps(m.span(), spans):
             spans.append(m.span())
     lowered = text.lower()
@@ -75,10 +114,11 @@ _SPOKEN_RUN = re.compile(
     rf"(?<![\w-])\(?{_DIGIT_TOKEN}(?:[\s,.()\-]{{0,3}}(?:{_DIGIT_TOKEN}|\d{{2,4}})){{3,}}(?![\w-])",
     re.IGNORECASE)
 _SPOKEN_PART = re.compile(r"double\s+(\d|[a-z]+)|\d+|[a-z]+", re.IGNORECASE)
-_SINGLE_DIGIT = re.compile(r"\d")
 _SPACED_DIGITS = re.compile(r"(?<!\d)\d[\s,.()\-]{1,3}\d[\s,.()\-]{1,3}\d(?!\d)")
-_DOUBLE = re.compile(r"\bdouble\b", re.IGNORECASE)  # "double five" is two digits
 _NUMBER_WORD = re.compile(r"\b(?:zero|oh|one|two|three|four|five|six|seven|eight|nine)\b", re.IGNORECASE)
+# Digits, number words and "double" ("double five" is two digits), counted in one scan: they
+# cannot overlap, so the count is the sum of counting each.
+_DIGIT_TOKENS = re.compile(r"\d|\b(?:double|zero|oh|one|two|three|four|five|six|seven|eight|nine)\b", re.IGNORECASE)
 
 
 def _spoken_digits(run: str) -> str | None:
@@ -120,13 +160,38 @@ def _spoken_phone_spans(text: str, taken: list[tuple[int, int]]) -> list[tuple[i
     return spans
 
 
+_ASCII_DIGITS = b"0123456789"
+_COUNTED_WORDS = ("double", "zero", "oh", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+
+
+def _ascii_digits(text: str) -> int | None:
+    """How many digits a plain-ASCII text holds (counted in C); None for other text."""
+    if not text.isascii():
+        return None
+    raw = text.encode()
+    return len(raw) - len(raw.translate(None, _ASCII_DIGITS))
+
+
+def _digit_tokens_at_least(text: str, n: int, digits: int | None) -> bool:
+    """len(_DIGIT_TOKENS.findall(text)) >= n, mostly without the scan: in ASCII text every number
+    word it counts is also a substring of the lower-cased text, so substring counts bound it."""
+    if digits is not None:
+        if digits >= n:
+            return True
+        low = text.lower()
+        if digits + sum(map(low.count, _COUNTED_WORDS)) < n:
+            return False
+    return len(_DIGIT_TOKENS.findall(text)) >= n
+
+
 def phone_flags(text: str) -> list[FlagHit]:
     """pii_phone for each US (or international) phone number, in digits, words or a mix."""
     spans: list[tuple[int, int]] = []
-    if _DIGITS7.search(text):
+    digits = _ascii_digits(text)
+    if (digits is None or digits >= 7) and _DIGITS7.search(text):
         spans = [(m.start, m.end) for m in phonenumbers.PhoneNumberMatcher(text, "US")]
     # A number in words or spaced digits needs seven digit tokens at least; most texts have fewer.
-    if len(_NUMBER_WORD.findall(text)) + len(_DOUBLE.findall(text)) + len(_SINGLE_DIGIT.findall(text)) >= 7:
+    if _digit_tokens_at_least(text, 7, digits):
         spans += _spoken_phone_spans(text, spans)
     return [
         FlagHit("pii_phone", "high", "Contains a phone number.", start, end)

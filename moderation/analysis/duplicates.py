@@ -8,12 +8,18 @@ import unicodedata
 from .results import FlagHit
 
 _NOT_WORD = re.compile(r"[\W_]+")
+_ASCII_NOT_WORD = {c: " " for c in range(128) if not chr(c).isalnum()}
 
 
 def fingerprint(text: str) -> str:
     """SHA-256 hex of the text NFKC-normalised, case-folded, punctuation and spacing collapsed."""
-    normal = unicodedata.normalize("NFKC", text).casefold()
-    normal = _NOT_WORD.sub(" ", normal).strip()
+    if text.isascii():
+        # NFKC leaves ASCII as it is and case-folding is lower-casing there; every run of characters
+        # other than letters and digits becomes one space, as the regex below does.
+        normal = " ".join(text.lower().translate(_ASCII_NOT_WORD).split())
+    else:
+        normal = unicodedata.normalize("NFKC", text).casefold()
+        normal = _NOT_WORD.sub(" ", normal).strip()
     return hashlib.sha256(normal.encode("utf-8")).hexdigest()
 
 

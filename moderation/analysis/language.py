@@ -16,6 +16,7 @@ from .results import FlagHit
 
 MIN_WORDS = 5  # never judge a text of only a few words ("Bri rocks", "GREAT PT!!")
 _WORDS = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
+_ASCII_WORDS = re.compile(r"[a-z]+(?:'[a-z]+)?")  # the same on lower-cased ASCII text, scanned faster
 _SCRIPTS = (  # (code, characters); kana before Han so Japanese is not read as Chinese
     ("ko", re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]")),
     ("ja", re.compile(r"[\u3040-\u30ff]")),
@@ -69,17 +70,18 @@ def warm_up() -> None:
 def detect_language(text: str) -> str:
     """ISO 639-1 code of the text's language; "en" when unsure or too short to judge."""
     if not text.isascii():  # other scripts only need looking for when there is non-ASCII
-        letters = sum(1 for c in text if c.isalpha())
+        letters = sum(map(str.isalpha, text))
         for code, chars in _SCRIPTS:
             if letters and len(chars.findall(text)) >= 0.4 * letters:
                 return code
-    words = _WORDS.findall(text.lower())
+    lowered = text.lower()
+    words = (_ASCII_WORDS if lowered.isascii() else _WORDS).findall(lowered)
     if len(words) < MIN_WORDS:
         return "en"
     english, hinglish, _, confirm = _hints()
-    if sum(w in english for w in words) >= 0.25 * len(words):
+    if sum(map(english.__contains__, words)) >= 0.25 * len(words):
         return "en"
-    if sum(w in hinglish for w in words) >= 0.25 * len(words):
+    if sum(map(hinglish.__contains__, words)) >= 0.25 * len(words):
         return "hi"
     confidences = _lingua().compute_language_confidence_values(text)
     if not confidences or confidences[0].value < 0.5:

@@ -50,8 +50,9 @@ def _patterns() -> tuple[tuple[tuple[re.Pattern[str], frozenset[str]], ...], fro
     return cues, frozenset(raw["not_names"])
 
 
-def _practice_names(context: AnalysisContext) -> frozenset[str]:
-    """Lower-cased full names and place names that belong to the practice."""
+def _practice_names(context: AnalysisContext) -> tuple[frozenset[str], frozenset[str]]:
+    """Lower-cased full names and place names that belong to the practice, and the last names of
+    its therapists and staff."""
     key = (id(context.therapists), id(context.staff_names), id(context.location_names))
     entry = _by_identity.get(key)
     if entry is None or entry[0] is not context.therapists or entry[1] is not context.staff_names \
@@ -59,7 +60,8 @@ def _practice_names(context: AnalysisContext) -> frozenset[str]:
         if len(_by_identity) > 32:
             _by_identity.clear()
         entry = (context.therapists, context.staff_names, context.location_names,
-                 _practice_names_of(context.therapists, context.staff_names, context.location_names))
+                 (_practice_names_of(context.therapists, context.staff_names, context.location_names),
+                  _last_names_of(context.therapists, context.staff_names)))
         _by_identity[key] = entry
     return entry[3]
 
@@ -78,6 +80,13 @@ def _practice_names_of(therapists: tuple, staff: tuple[str, ...], places: tuple[
     return frozenset(names)
 
 
+def _last_names_of(therapists: tuple, staff: tuple[str, ...]) -> frozenset[str]:
+    """Lower-cased last names of the practice's therapists and staff."""
+    taken = {t.last_name.lower() for t in therapists}
+    taken.update(n.split()[-1].lower() for n in staff if n.split())
+    return frozenset(taken)
+
+
 def _trim(name: str, not_names: frozenset[str]) -> str | None:
     """The name up to the first never-a-name word, if two words remain."""
     kept = []
@@ -91,7 +100,7 @@ def _trim(name: str, not_names: frozenset[str]) -> str | None:
 def name_flags(text: str, context: AnalysisContext) -> list[FlagHit]:
     """pii_name flags with spans of the names."""
     patterns, not_names = _patterns()
-    practice = _practice_names(context)
+    practice, taken = _practice_names(context)
     spans: list[tuple[int, int, str]] = []
     words = words_of(text)
     tail = max(0, len(text) - 80)  # a sign-off is at the very end
@@ -110,7 +119,7 @@ def name_flags(text: str, context: AnalysisContext) -> list[FlagHit]:
                 continue
             end = start + len(name) if m.group("name").startswith(name) else m.end("name")
             spans.append((start, end, "Contains a private person's full name."))
-    spans.extend(_author_spans(text, context))
+    spans.extend(_author_spans(text, context, taken))
     flags: list[FlagHit] = []
     for start, end, message in sorted(spans):
         if flags and start < flags[-1].end:
@@ -119,13 +128,19 @@ def name_flags(text: str, context: AnalysisContext) -> list[FlagHit]:
     return flags
 
 
-def _author_spans(text: str, context: AnalysisContext) -> list[tuple[int, int, str]]:
-    """The author's last name (with the first name before it, when there)."""
+def _author_spans(text: str, context: AnalysisContext, taken: frozenset[str]) -> list[tuple[int, int, str]]:
+    """The author's last name (with the first name before it, when there); taken: the practice's
+    last names."""
     last = context.author_last_name.strip()
     if len(last) < 2:
         return []
-    taken = {t.last_name.lower() for t in context.therapists}
-    taken.update(n.split()[-1].lower() for n in context.staff_names if n.split())
+    # Every match holds the last name itself (in some case when the writer does not capitalise): a
+    # substring test rules most texts out before the scan.
+    if is_mostly_lowercase(text):
+        if text.isascii() and last.isascii() and last.lower() not in text.lower():
+            return []
+    elif last not in text:
+        return []
     first = re.escape(context.author_first_name.strip()) if context.author_first_name.strip() else None
     full = rf"(?:{first}\s+)?{re.escape(last)}" if first else re.escape(last)
     # Lower-case writers write "jane smith"; otherwise only the capitalised surname counts.

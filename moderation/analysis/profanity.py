@@ -66,6 +66,7 @@ def _spellings() -> frozenset[str]:
 
 _LETTERS = re.compile(r"[a-z]+")
 _SEPARATORS = str.maketrans("", "", "'._-")
+_JOINED_LETTERS = re.compile(r"(?<![a-z])[a-z]++(?:['._-]+[a-z]+)+")  # letter runs joined by separators
 _EDGES = ".,;:!?\"()[]{}"
 # A token where a mark or digit touches a letter (b!tch, a$$, sh1t, @ss): masked and leet forms hide there.
 _MARK_BY_LETTER = re.compile(r"[A-Za-z][*#%@$^&0-9|+]|[*#%@$^&0-9|+!][A-Za-z]")
@@ -80,9 +81,13 @@ def _candidates(text: str) -> list[re.Match[str]]:
     separators removed; only tokens where a mark or digit touches a letter go through the regex."""
     low = text.lower()
     spellings = _spellings()
-    whole = not spellings.isdisjoint(_LETTERS.findall(low)) or any(
-        token.strip(_EDGES).translate(_SEPARATORS) in spellings
-        for token in set(low.split()) if not token.isalpha())
+    # A token can only reach a listed word through the separators when letters run on both sides of
+    # one (sh'it, s.h.i.t): otherwise its letters are a plain run the first test has seen. So the
+    # token-by-token test runs only when such a joined run spells a listed word.
+    whole = not spellings.isdisjoint(_LETTERS.findall(low)) or (
+        not spellings.isdisjoint([run.translate(_SEPARATORS) for run in _JOINED_LETTERS.findall(low)])
+        and any(token.strip(_EDGES).translate(_SEPARATORS) in spellings
+                for token in set(low.split()) if not token.isalpha()))
     if whole:
         return list(_matcher().finditer(text))
     found: dict[tuple[int, int], re.Match[str]] = {}

@@ -10,6 +10,7 @@ are not scored (no English number for words VADER cannot read).
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -39,6 +40,7 @@ ROLE_WEIGHT = {"complaint": 1.3, "verdict": 1.0, "other": 0.7, "story": 0.5, "lo
 GRIPE_SHARE = 0.5  # share of a logistics clause that counts beside praise in the same sentence
 _PEOPLE = frozenset({"therapist", "therapists", "pt", "staff", "doctor", "she", "he", "team", "aide", "aides"})
 _WORD = re.compile(r"[\w']+")
+_ASCII_WORD = re.compile(r"[a-z0-9_']+")  # the same on lower-cased ASCII text, scanned faster
 
 
 @dataclass(frozen=True)
@@ -137,8 +139,11 @@ def _cues_for(words: set[str]) -> tuple[list[Cue], list[Cue]]:
     """The complaint and praise cues a sentence's words make possible, in their file order."""
     cues = _cues()
     index, always_complaint, always_praise = _cue_index()
+    hits = _index_words().intersection(words)  # a frozenset: `set & dict.keys()` rebuilds the keys
+    if not hits and not always_complaint and not always_praise:
+        return [], []  # most sentences
     complaint, praise = set(always_complaint), set(always_praise)
-    for word in _index_words().intersection(words):  # a frozenset: `set & dict.keys()` rebuilds the keys
+    for word in hits:
         c, p = index[word]
         complaint |= c
         praise |= p
@@ -175,8 +180,9 @@ def _cue_weights(text: str, words: set[str], *, claim: bool = False, swearing: b
 def _sentence(text: str, compound: float, *, claim: bool = False, swearing: bool = False) -> tuple[str, float]:
     """The role of one sentence and its domain-adjusted score, given the cues the whole text allows."""
     cues = _cues()
-    words = set(_WORD.findall(text.lower()))
-    gate = gate_words(text)
+    low = text.lower()
+    words = set((_ASCII_WORD if low.isascii() else _WORD).findall(low))
+    gate = gate_words(text, low)
     mixed = logistics_clause(text, gate)
     if mixed is not None:
         rest_text, gripe_text = mixed
@@ -277,12 +283,17 @@ def analyze_sentiment(text: str, *, language: str = "en", is_spam: bool = False,
     token = 0
     spans = sentence_spans(plain)
     lows = vpass.lows
+    starts = None if vpass.spans is None else [s for s, _ in vpass.spans]  # ascending, in text order
     for n, (start, end) in enumerate(spans):
-        while token < len(vpass.spans) and vpass.spans[token][0] < start:
-            token += 1
-        first = token
-        while token < len(vpass.spans) and vpass.spans[token][0] < end:
-            token += 1
+        if starts is None:
+            # The tokens are the text's str.split(): each starts inside one sentence (sentences end
+            # at whitespace, and a closing quote left out of one belongs to its last token), so a
+            # sentence's own split() counts the tokens that start in it.
+            first = token
+            token = first + len(plain[start:end].split())
+        else:
+            first = bisect_left(starts, start, token)  # the first token starting at or after start
+            token = bisect_left(starts, end, first)  # the first starting at or after end
         compound = vader.score_slice(vpass, plain, first, token, start, end)
         adjusted = _domain_valences(lows, vpass.valences, first, token)
         domain = compound if adjusted is None else vader.score_slice(vpass, plain, first, token, start, end,

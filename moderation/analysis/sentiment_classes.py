@@ -34,6 +34,7 @@ def _alternation(words: list[str]) -> str:
 
 _WORD = re.compile(r"[\w']+")
 _GATE_WORD = re.compile(r"\w+")
+_ASCII_GATE_WORD = re.compile(r"[a-z0-9_]+")  # the same on lower-cased ASCII text, scanned faster
 
 
 class _Gated:
@@ -57,10 +58,12 @@ def _firsts(members: list[str]) -> set[str]:
     return {max(_GATE_WORD.findall(m.lower()), key=len) for m in members if _GATE_WORD.search(m)}
 
 
-def gate_words(text: str) -> frozenset[str]:
+def gate_words(text: str, lowered: str | None = None) -> frozenset[str]:
     """A sentence's lower-cased word-character runs, the set the class gates look members up in
-    (split at apostrophes and hyphens like the members, so "''never" still holds "never")."""
-    return frozenset(_GATE_WORD.findall(text.lower()))
+    (split at apostrophes and hyphens like the members, so "''never" still holds "never");
+    lowered: text.lower(), when the caller has it."""
+    lowered = text.lower() if lowered is None else lowered
+    return frozenset((_ASCII_GATE_WORD if lowered.isascii() else _GATE_WORD).findall(lowered))
 
 
 @dataclass(frozen=True)
@@ -84,6 +87,7 @@ class _Classes:
     ignored: _Gated
     debt: _Gated
     broken_promise: _Gated
+    triggers: frozenset[str]  # every trigger word of the classes complaint_weight tries first
 
 
 @lru_cache(maxsize=1)
@@ -96,7 +100,7 @@ def classes() -> _Classes:
 
     agents, acts = _alternation(wc["absent_agents"]), _alternation(wc["care_acts"])
     negators = {"didn't", "didnt", "did", "don't", "dont", "doesn't", "doesnt", "does", "never"}
-    return _Classes(
+    gated = dict(
         # "waiting room" is a place, not a wait
         failure=_Gated(rf"(?<![\w-])(?:{_alternation(wc['service_failure'])})(?![\w-])(?!\s+(?:room|area|list))",
                        _firsts(wc["service_failure"])),
@@ -126,6 +130,9 @@ def classes() -> _Classes:
                               rf"\b(?:{_alternation(wc['broken_promise_turns'])})\b",
                               _firsts(wc["broken_promise_openers"])),
     )
+    first_tried = ("failure", "wait", "neglect", "practice_neglect", "attitude", "sales", "no_result", "depersonal",
+                   "ignored", "broken_promise", "debt", "left")
+    return _Classes(**gated, triggers=frozenset().union(*(gated[name].triggers for name in first_tried)))
 
 
 def negated_at(text: str, start: int) -> bool:
@@ -137,6 +144,8 @@ def complaint_weight(text: str, words: set[str], gate: frozenset[str]) -> tuple[
     """(complaint, praise) weights of one sentence from the class mechanisms; words are its
     lower-cased [\\w']+ words, gate its gate_words."""
     c = classes()
+    if c.triggers.isdisjoint(gate):
+        return 0.0, 0.0  # no class can match (most sentences)
     complaint = praise = 0.0
     failure = c.failure.find(text, gate)
     if failure is not None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from ._data import load_json
+from ._data import load_json, word_list, words_of
 
 _TOKENS = re.compile(r"[\w']+")
 _LONGEST = 4  # words in the longest synonym ("traumatic brain injury", "track and field")
@@ -29,17 +29,26 @@ def _vocabulary() -> tuple[dict[str, list[str]], frozenset[str], dict[str, tuple
     return by_synonym, starts, implies
 
 
+@lru_cache(maxsize=1)
+def _single_words() -> frozenset[str]:
+    """The one-word synonyms."""
+    return frozenset(key for key in _vocabulary()[0] if " " not in key)
+
+
 def find_tags(text: str) -> tuple[str, ...]:
     """Tag slugs for the conditions and body regions the text names, in a stable order."""
     by_synonym, starts, implies = _vocabulary()
-    words = _TOKENS.findall(text.lower())
+    words = word_list(text)  # _TOKENS' words, shared with the other detectors
     found: set[str] = set()
-    # Word n-grams looked up in a dict: one pass, however long the vocabulary grows.
-    for i, word in enumerate(words):
-        found.update(by_synonym.get(word, ()))
-        if word in starts:
-            for n in range(2, _LONGEST + 1):
-                found.update(by_synonym.get(" ".join(words[i:i + n]), ()))
+    # Single words by a set look-up; n-grams only from the words that start a multi-word synonym.
+    present = words_of(text)
+    for word in present.intersection(_single_words()):
+        found.update(by_synonym[word])
+    if not starts.isdisjoint(present):
+        for i, word in enumerate(words):
+            if word in starts:
+                for n in range(2, _LONGEST + 1):
+                    found.update(by_synonym.get(" ".join(words[i:i + n]), ()))
     pending = list(found)
     while pending:
         for implied in implies.get(pending.pop(), ()):

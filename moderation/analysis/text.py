@@ -64,6 +64,6 @@ def is_mostly_lowercase(text: str) -> bool:
         letters = len(raw) - len(raw.translate(None, _ASCII_LETTERS))
         upper = len(raw) - len(raw.translate(None, _ASCII_UPPER))
     else:
-        letters = sum(1 for c in text if c.isalpha())
-        upper = sum(1 for c in text if c.isupper())
+        letters = sum(map(str.isalpha, text))
+        upper = sum(map(str.isupper, text))
     return bool(letters) and upper / letters < 0.02

@@ -49,6 +49,65 @@ def _ordinary_words() -> frozenset[str]:
     return frozenset(w.casefold() for w in load_json("people.json")["ordinary_word_names"])
 
 
+class _Aliases:
+    r"""The aliases of one practice's therapists, matched the way one regex of all of them would be.
+
+    That regex, `(?<![\w.])(?:alias|alias|…)(?![\w])` with the longest alias first, takes ~30 ms to
+    compile for ~200 names and is slow to scan with. A match can only start at a word that begins
+    some alias (the look-behind keeps it from starting inside a word), and at such a word only the
+    aliases beginning with it can match, in the same order. So for plain-ASCII text each word that
+    begins an alias is tried with the regex of just those aliases, compiled when first needed: the
+    same matches, left to right and not overlapping, as the whole regex's finditer.
+    """
+
+    def __init__(self, names: set[str], flags: int, gate: frozenset[str]) -> None:
+        self.ordered = sorted(names, key=len, reverse=True)
+        self.flags = flags
+        self.gate = gate  # first words (as written, or case-folded): a text with none names nobody
+        fold = flags & re.IGNORECASE
+        groups: dict[str, list[str]] = {}
+        for alias in self.ordered:
+            first = _TOKEN.match(alias)
+            if first is not None:
+                groups.setdefault(first.group().lower() if fold else first.group(), []).append(alias)
+        # Trying words only is exact when every alias starts with a word character and, for the
+        # caseless twin, lower-casing an ASCII word gives its first word's key.
+        self.by_word_exact = all(_TOKEN.match(a) for a in names) and (
+            not fold or all(word.isascii() for word in groups))
+        self.groups = groups
+        self._compiled: dict[str, re.Pattern[str]] = {}
+        self._whole: re.Pattern[str] | None = None
+
+    def _pattern(self, names: list[str]) -> re.Pattern[str]:
+        parts = [r"\s+".join(re.escape(w) for w in a.split()) for a in names]
+        return re.compile(r"(?<![\w.])(?:" + "|".join(parts) + r")(?![\w])", self.flags)
+
+    def finditer(self, text: str) -> list[re.Match[str]]:
+        """The matches of the whole alias regex in text."""
+        if not text.isascii() or not self.by_word_exact:  # where case folding may change what a word is
+            if self._whole is None:
+                self._whole = self._pattern(self.ordered)
+            return list(self._whole.finditer(text))
+        fold = self.flags & re.IGNORECASE
+        matches = []
+        end = 0
+        for word in _TOKEN.finditer(text):
+            if word.start() < end:
+                continue
+            key = word.group().lower() if fold else word.group()
+            group = self.groups.get(key)
+            if group is None:
+                continue
+            pattern = self._compiled.get(key)
+            if pattern is None:
+                pattern = self._compiled[key] = self._pattern(group)
+            m = pattern.match(text, word.start())
+            if m is not None:
+                matches.append(m)
+                end = m.end()
+        return matches
+
+
 _by_identity: dict[int, tuple[tuple[TherapistRef, ...], tuple]] = {}
 
 
@@ -65,10 +124,10 @@ def _index_of(therapists: tuple[TherapistRef, ...]) -> tuple:
 
 
 @lru_cache(maxsize=64)
-def _index(therapists: tuple[TherapistRef, ...]) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None,
-                                                           dict[str, list[tuple[str, bool]]], frozenset[str]]:
-    """The alias regex as written, its case-insensitive twin for lower-case writers (both compiled
-    once per practice), and alias → [(slug, identifies outright)]."""
+def _index(therapists: tuple[TherapistRef, ...]) -> tuple[_Aliases | None, _Aliases | None,
+                                                           dict[str, list[tuple[str, bool]]]]:
+    """The aliases as written, their case-insensitive twin for lower-case writers, and
+    alias → [(slug, identifies outright)]."""
     aliases: dict[str, list[tuple[str, bool]]] = {}
     raw: set[str] = set()
     caseless: set[str] = set()  # aliases a lower-case writer may use: full names, real names, nicknames
@@ -92,37 +151,28 @@ def _index(therapists: tuple[TherapistRef, ...]) -> tuple[re.Pattern[str] | None
         for short in _short_forms(t.first_name) - firsts:
             # A known nickname ("Mike") is a name in any case; a cut-off prefix only capitalised.
             add(short, t.slug, False, any_case=short in table)
-    if not raw:
-        return None, None, aliases, (frozenset(), frozenset())
-
-    def compile_(names: set[str], flags: int) -> re.Pattern[str] | None:
-        if not names:
-            return None
-        parts = [r"\s+".join(re.escape(w) for w in a.split()) for a in sorted(names, key=len, reverse=True)]
-        return re.compile(r"(?<![\w.])(?:" + "|".join(parts) + r")(?![\w])", flags)
-
-    # The first word of every alias, lower-cased: a text holding none of them mentions nobody, and
-    # most texts are settled by this set look-up instead of a scan with a regex of ~200 names.
     # The first word of every alias, as written (the case-sensitive pattern) and case-folded (the
     # caseless one): a text holding none of them mentions nobody, settled by a set look-up instead
     # of a scan with a regex of ~200 names.
-    firsts = (frozenset(_TOKEN.findall(a)[0] for a in raw if _TOKEN.search(a)),
-              frozenset(_TOKEN.findall(_key(a))[0] for a in caseless if _TOKEN.search(_key(a))))
-    return compile_(raw, 0), compile_(caseless, re.IGNORECASE), aliases, firsts
+    exact = frozenset(_TOKEN.findall(a)[0] for a in raw if _TOKEN.search(a))
+    folded = frozenset(_TOKEN.findall(_key(a))[0] for a in caseless if _TOKEN.search(_key(a)))
+    return (_Aliases(raw, 0, exact) if raw else None,
+            _Aliases(caseless, re.IGNORECASE, folded) if caseless else None, aliases)
 
 
 def therapists_mentioned(text: str, context: AnalysisContext) -> tuple[str, ...]:
     """Slugs of the therapists the text names, in order of first mention."""
-    pattern, caseless, aliases, (exact, folded) = _index_of(context.therapists)
+    pattern, caseless, aliases = _index_of(context.therapists)
     lower = is_mostly_lowercase(text)
-    if (folded.isdisjoint(_TOKEN.findall(text.casefold())) if lower else exact.isdisjoint(_TOKEN.findall(text))):
-        return ()
     matcher = caseless if lower else pattern
     if matcher is None:
         return ()
+    if matcher.gate.isdisjoint(_TOKEN.findall(text.casefold()) if lower else _TOKEN.findall(text)):
+        return ()
+    matches = matcher.finditer(text)
     strong_at: dict[str, int] = {}
     weak: list[tuple[int, list[str]]] = []
-    for m in matcher.finditer(text):
+    for m in matches:
         entries = aliases.get(_key(m.group()), [])
         strong = [slug for slug, s in entries if s]
         if strong:

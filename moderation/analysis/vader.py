@@ -8,6 +8,7 @@ the same look-ups on a list lower-cased once, with the same results.
 from __future__ import annotations
 
 import re
+import string
 import threading
 from dataclasses import dataclass
 from types import SimpleNamespace
@@ -95,15 +96,16 @@ class _Analyzer(_v.SentimentIntensityAnalyzer):
         if "but" not in w:
             return sentiments
         # The original's index()-based loop, kept as is: equal valences share the first's position.
+        # (Its pop(si) + insert(si, x) is an assignment: the list keeps its length, so iterating it
+        # by position reads the same elements as its for-loop over the list being changed.)
         bi = w.index("but")
-        for sentiment in sentiments:
+        for k in range(len(sentiments)):
+            sentiment = sentiments[k]
             si = sentiments.index(sentiment)
             if si < bi:
-                sentiments.pop(si)
-                sentiments.insert(si, sentiment * 0.5)
+                sentiments[si] = sentiment * 0.5
             elif si > bi:
-                sentiments.pop(si)
-                sentiments.insert(si, sentiment * 1.5)
+                sentiments[si] = sentiment * 1.5
         return sentiments
 
 
@@ -113,7 +115,9 @@ class VaderPass:
 
     scores: dict[str, float]
     words: tuple[str, ...]
-    spans: tuple[tuple[int, int], ...]  # offsets into the text as given
+    # offsets into the text as given, when it had emoji rewritten; None when the tokens are the
+    # text's own str.split() (ASCII text)
+    spans: tuple[tuple[int, int], ...] | None
     valences: tuple[float, ...]  # before VADER's text-wide "but" rule
     lows: tuple[str, ...] = ()  # the words lower-cased
 
@@ -151,30 +155,85 @@ def _demojize(text: str, emojis: dict[str, str]) -> tuple[str, list[int] | None]
     return "".join(out), where
 
 
+_PUNCTUATION = string.punctuation
+
+
+def _valence(sia: _Analyzer, senti: SimpleNamespace, words: _Words, lows: list[str], i: int) -> float:
+    """SentimentIntensityAnalyzer.sentiment_valence for the lexicon word at i (with its
+    scalar_inc_dec and _least_check written out over the lower-cased words, not re-lowering them)."""
+    lexicon = sia.lexicon
+    low = lows[i]
+    is_cap_diff = senti.is_cap_diff
+    valence = lexicon[low]
+    if low == "no" and i != len(words) - 1 and lows[i + 1] in lexicon:
+        valence = 0.0
+    if (i > 0 and lows[i - 1] == "no") or (i > 1 and lows[i - 2] == "no") \
+            or (i > 2 and lows[i - 3] == "no" and lows[i - 1] in ["or", "nor"]):
+        valence = lexicon[low] * _v.N_SCALAR
+    if words[i].isupper() and is_cap_diff:
+        if valence > 0:
+            valence += _v.C_INCR
+        else:
+            valence -= _v.C_INCR
+    for start_i in range(3):
+        if i > start_i and lows[i - (start_i + 1)] not in lexicon:
+            # scalar_inc_dec(words[i - (start_i + 1)], valence, is_cap_diff)
+            before = lows[i - (start_i + 1)]
+            s = 0.0
+            if before in _v.BOOSTER_DICT:
+                s = _v.BOOSTER_DICT[before]
+                if valence < 0:
+                    s *= -1
+                if words[i - (start_i + 1)].isupper() and is_cap_diff:
+                    if valence > 0:
+                        s += _v.C_INCR
+                    else:
+                        s -= _v.C_INCR
+            if start_i == 1 and s != 0:
+                s = s * 0.95
+            if start_i == 2 and s != 0:
+                s = s * 0.9
+            valence = valence + s
+            valence = sia._negation_check(valence, words, start_i, i)
+            if start_i == 2:
+                valence = sia._special_idioms_check(valence, words, i)
+    # _least_check
+    if i > 1 and lows[i - 1] not in lexicon and lows[i - 1] == "least":
+        if lows[i - 2] != "at" and lows[i - 2] != "very":
+            valence = valence * _v.N_SCALAR
+    elif i > 0 and lows[i - 1] not in lexicon and lows[i - 1] == "least":
+        valence = valence * _v.N_SCALAR
+    return valence
+
+
 def run(text: str) -> VaderPass:
-    """Score a text once; ``scores`` equals ``polarity_scores(text)``."""
+    """Score a text once; ``scores`` equals ``polarity_scores(text)``.
+
+    The loop is polarity_scores' own with its no-op calls left out: a token that is a booster, the
+    "kind" of "kind of", or not in the lexicon gets valence 0 there too (sentiment_valence appends
+    the 0 it was given), so only lexicon words go through sentiment_valence."""
     sia = analyzer()
     rewritten, where = _demojize(text, sia.emojis)
-    spans = []
-    words = _Words()
-    strip = _v.SentiText._strip_punc_if_word
-    for m in _TOKEN.finditer(rewritten):
-        s, e = m.span()
-        words.append(strip(m.group()))
-        spans.append((s, e) if where is None else (where[s], where[e - 1] + 1))
-    words.lower = [w.lower() for w in words]
-    senti = SimpleNamespace(words_and_emoticons=words, is_cap_diff=_v.allcap_differential(words))
+    tokens = [m.group() for m in _TOKEN.finditer(rewritten)] if where is not None else rewritten.split()
+    # Offsets only where emoji descriptions moved the tokens; in other text they are where split() puts them.
+    spans = None if where is None else tuple((where[m.start()], where[m.end() - 1] + 1)
+                                             for m in _TOKEN.finditer(rewritten))
+    # SentiText._strip_punc_if_word: the token without its punctuation, unless that leaves 2 characters or fewer
+    words = _Words(token if len(stripped := token.strip(_PUNCTUATION)) <= 2 else stripped for token in tokens)
+    lows = words.lower = list(map(str.lower, words))
+    senti = SimpleNamespace(words_and_emoticons=words,
+                            is_cap_diff=0 < len(words) - sum(map(str.isupper, words)) < len(words))
+    lexicon, boosters = sia.lexicon, _v.BOOSTER_DICT
     sentiments: list[float] = []
-    for i, item in enumerate(words):
-        low = words.lower[i]
-        if low in _v.BOOSTER_DICT or (low == "kind" and i < len(words) - 1 and words.lower[i + 1] == "of"):
+    last = len(words) - 1
+    for i, low in enumerate(lows):
+        if low not in lexicon or low in boosters or (low == "kind" and i < last and lows[i + 1] == "of"):
             sentiments.append(0)
             continue
-        sentiments = sia.sentiment_valence(0, senti, item, i, sentiments)
+        sentiments.append(_valence(sia, senti, words, lows, i))
     valences = tuple(sentiments)
-    scores = sia.score_valence(sia._but_check(words, list(sentiments)), rewritten.strip())
-    return VaderPass(scores=scores, words=tuple(words), spans=tuple(spans), valences=valences,
-                     lows=tuple(words.lower))
+    scores = sia.score_valence(sia._but_check(words, sentiments), rewritten.strip())
+    return VaderPass(scores=scores, words=tuple(words), spans=spans, valences=valences, lows=tuple(lows))
 
 
 def score_slice(vpass: VaderPass, text: str, first: int, last: int, start: int, end: int,
@@ -184,10 +243,23 @@ def score_slice(vpass: VaderPass, text: str, first: int, last: int, start: int, 
     if first >= last:
         return 0.0
     sia = analyzer()
-    words = _Words(vpass.words[first:last])
-    words.lower = [w.lower() for w in words]
-    sentiments = sia._but_check(words, list((valences or vpass.valences)[first:last]))
-    return sia.score_valence(sentiments, text[start:end])["compound"]
+    sentiments = list((valences or vpass.valences)[first:last])
+    if "but" in vpass.lows[first:last]:
+        words = _Words(vpass.words[first:last])
+        words.lower = list(vpass.lows[first:last])
+        sentiments = sia._but_check(words, sentiments)
+    # score_valence(sentiments, text[start:end])["compound"], without the pos/neu/neg shares.
+    sum_s = float(sum(sentiments))
+    # _punctuation_emphasis(text[start:end]), counted in place
+    ep_count = min(text.count("!", start, end), 4)
+    qm_count = text.count("?", start, end)
+    qm_amplifier = 0 if qm_count <= 1 else qm_count * 0.18 if qm_count <= 3 else 0.96
+    amplifier = ep_count * 0.292 + qm_amplifier
+    if sum_s > 0:
+        sum_s += amplifier
+    elif sum_s < 0:
+        sum_s -= amplifier
+    return round(_v.normalize(sum_s), 4)
 
 
 def polarity_scores(text: str) -> dict[str, float]:

@@ -11,13 +11,12 @@ from django.views.decorators.cache import never_cache
 from rest_framework.authtoken.models import Token
 
 from .. import scope
-from .views import VIEW
 
 
 @never_cache
 def api_token_view(request: HttpRequest) -> HttpResponse:
     user = request.user
-    if not (user.has_perm(VIEW) or user.has_perm(scope.MODERATE)):
+    if not (user.has_perm(scope.VIEW) or user.has_perm(scope.MODERATE)):
         raise PermissionDenied
     new_key = ""
     if request.method == "POST" and request.POST.get("action") == "revoke":
@@ -46,7 +45,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return request.user.is_active and request.user.is_staff and (
-            request.user.has_perm(VIEW) or request.user.has_perm(scope.MODERATE))
+            request.user.has_perm(scope.VIEW) or request.user.has_perm(scope.MODERATE))
 
     def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
         return self.has_module_permission(request)

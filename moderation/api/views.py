@@ -26,7 +26,7 @@ from . import schema
 from .filters import queue_filter
 from .serializers import ApproveSerializer, QueueItemSerializer, RejectSerializer, TestimonialAnalysisSerializer
 
-VIEW = "reviews.view_testimonial"
+VIEW = scope.VIEW
 
 
 class StaffScopePermission(BasePermission):

@@ -16,6 +16,9 @@ from django.db import DatabaseError
 
 class Command(BaseCommand):
     help = "Print the analysis of TEXT (or stdin) as JSON; with --jsonl, one analysis per input line."
+    # It only reads: the system checks (which load every URLconf, the API and its schema) are for
+    # commands that serve or change something, and cost more start-up than a short batch's analysis.
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("text", nargs="?", help="the text to analyse (default: read stdin)")

@@ -1,0 +1,110 @@
+"""The analysis takes short cuts for speed (bench/analysis_throughput.py); each must give what the plain
+way gives. These compare the two on written cases and on many generated strings."""
+from __future__ import annotations
+
+import hashlib
+import random
+import re
+import unicodedata
+from bisect import bisect_left
+
+import pytest
+
+from moderation.analysis import contact, form, therapists
+from moderation.analysis.duplicates import fingerprint
+from moderation.analysis.results import TherapistRef
+from moderation.analysis.text import sentence_spans
+
+
+def generated(alphabet: list[str], count: int, seed: int, longest: int = 30) -> list[str]:
+    rng = random.Random(seed)
+    return ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, longest))) for _ in range(count)]
+
+
+EMAIL_CASES = [
+    "a@b.com@c.org", "jo @ example . com", "a-b@c.com", "+a@b.co", "é@b.com", "@ @ a@b.cc", "a @b.com",
+    "mail me: jo.doe+x@mail.example.org!", "g@g.com+b+.1@bb.com . b", "thanks @kim_lee and @bob!",
+]
+
+
+@pytest.mark.parametrize("pattern", [contact._EMAIL, contact._SPACED_EMAIL], ids=["plain", "spaced"])
+def test_email_matches_tried_at_each_at_sign_are_the_patterns_own(pattern: re.Pattern[str]) -> None:
+    # given written cases and strings made of the characters addresses are made of
+    alphabet = [*"ab.+-_@ \t\n1xé", " @ ", ".com", " . ", "..", ".org", "co"]
+    texts = EMAIL_CASES + generated(alphabet, 20000, seed=1)
+    # when both ways find the addresses
+    differing = [t for t in texts
+                 if [m.span() for m in contact._at_matches(pattern, t)] != [m.span() for m in pattern.finditer(t)]]
+    # then they find the same ones
+    assert differing == []
+
+
+def test_the_digit_count_bound_agrees_with_counting() -> None:
+    # given texts with digits, number words inside and outside other words, and "double"
+    alphabet = [*"12 ab.-", "one", "someone", "oh", "John", "double", "eight", "weight", "nine", " ", "Six"]
+    texts = generated(alphabet, 5000, seed=2, longest=12)
+    # when the shortcut and the plain count say whether there are seven digit tokens
+    for text in texts:
+        digits = contact._ascii_digits(text)
+        plain = len(contact._DIGIT_TOKENS.findall(text)) >= 7
+        # then they agree
+        assert contact._digit_tokens_at_least(text, 7, digits) is plain, text
+
+
+def test_an_ascii_fingerprint_is_the_normalised_one() -> None:
+    # given ASCII strings with every kind of character
+    texts = generated([chr(c) for c in range(128)], 5000, seed=3, longest=40)
+
+    def normalised(text: str) -> str:
+        normal = re.sub(r"[\W_]+", " ", unicodedata.normalize("NFKC", text).casefold()).strip()
+        return hashlib.sha256(normal.encode("utf-8")).hexdigest()
+
+    # when each is fingerprinted, then it is the NFKC, case-folded, punctuation-collapsed hash
+    assert [fingerprint(t) for t in texts] == [normalised(t) for t in texts]
+
+
+def test_shouting_is_found_past_its_capital_letter_count() -> None:
+    # given a shout and texts with fewer capitals than five capitalised words need
+    assert form.shouting_flag("THIS CLINIC IS THE BEST EVER") is not None
+    assert form.shouting_flag("THIS CLINIC IS GREAT ok") is None
+    assert form.shouting_flag("I loved it and the PT and the OT were great") is None
+
+
+def test_therapist_aliases_tried_word_by_word_match_as_the_whole_pattern() -> None:
+    # given a practice with titles, nicknames and a name that is also a word, and texts in both cases
+    practice = (
+        TherapistRef(slug="kayla", first_name="Kayla", last_name="Moreno", nicknames=("Kay",), location_slugs=("a",)),
+        TherapistRef(slug="will", first_name="William", last_name="Ortiz", nicknames=("Will", "Bill"),
+                     location_slugs=("a",)),
+        TherapistRef(slug="mary", first_name="Mary Ann", last_name="Lee", nicknames=(), location_slugs=("b",)),
+    )
+    exact, caseless, _ = therapists._index(practice)
+    words = ["Kayla", "Moreno", "Kay", "kay", "Dr.", "Dr", "Doctor", "Ortiz", "William", "Will", "will", "Bill",
+             "Mary", "Ann", "Lee", "mary ann", "dr. lee", "the", "and", ".", ",", "Kaylas", "  ", "\n"]
+    texts = [" ".join(t) for t in (random.Random(4).choices(words, k=8) for _ in range(3000))]
+    for aliases in (exact, caseless):
+        whole = re.compile(r"(?<![\w.])(?:" + "|".join(
+            r"\s+".join(re.escape(w) for w in a.split()) for a in aliases.ordered) + r")(?![\w])", aliases.flags)
+        # when the aliases are found word by word and by the whole pattern
+        differing = [t for t in texts
+                     if [m.span() for m in aliases.finditer(t)] != [m.span() for m in whole.finditer(t)]]
+        # then the matches are the same (and there are some)
+        assert differing == [] and sum(bool(aliases.finditer(t)) for t in texts) > 100
+
+
+def test_a_sentences_own_split_counts_the_tokens_that_start_in_it() -> None:
+    # given ASCII texts full of sentence ends, closing quotes, abbreviations and odd whitespace
+    alphabet = [*"ab .!?\"')]\n\t\x1c", "Dr. ", "e.g. ", "...", "!\" ", "?) ", " \n ", "a.m. "]
+    texts = generated(alphabet, 20000, seed=5, longest=40)
+    for text in texts:
+        starts, offset = [], 0
+        for token in text.split():  # where each whole-text token starts
+            starts.append(text.index(token, offset))
+            offset = starts[-1] + len(token)
+        by_offset, by_count, token = [], [], 0
+        for start, end in sentence_spans(text):
+            by_offset.append((bisect_left(starts, start), bisect_left(starts, end)))
+            by_count.append((token, token + len(text[start:end].split())))
+            token = by_count[-1][1]
+        # when tokens are given to sentences by their offsets and by counting, then it is the same
+        assert by_offset == by_count, text
