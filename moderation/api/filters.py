@@ -5,13 +5,14 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, time
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 from rest_framework.exceptions import ValidationError
 
 from reviews.models import Location, Testimonial, Therapist
 
 from ..models import Flag
+from ..search import testimonial_search
 
 S = Testimonial.Status
 _SLUG = re.compile(r"[-a-zA-Z0-9_]{1,80}")
@@ -71,11 +72,6 @@ def queue_filter(queryset: QuerySet[Testimonial], params: dict[str, str]) -> Que
     if get["received_before"]:
         day = _day("received_before", get["received_before"])
         queryset = queryset.filter(created_at__lt=datetime.combine(day, time.min, tzinfo=zone))
-    if get["search"]:
-        term = get["search"][:200]
-        match = (Q(body__icontains=term) | Q(first_name__icontains=term) | Q(last_name__icontains=term)
-                 | Q(condition__icontains=term))
-        if "@" in term:
-            match = Q(email__iexact=term)  # an address is matched exactly, never by fragment
-        queryset = queryset.filter(match)
+    if get["search"]:  # the admin's search, word for word (an address matched exactly, never by fragment)
+        queryset = testimonial_search(queryset=queryset, term=get["search"][:200])
     return queryset

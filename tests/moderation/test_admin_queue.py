@@ -52,6 +52,13 @@ def test_a_search_from_the_default_queue_finds_a_surname_in_every_status(admin_c
     assert set(listed(admin_client, "?q=zimmerman")) == {published.pk, rejected.pk}
 
 
+def test_a_search_finds_the_condition_the_patient_typed(admin_client):
+    heel = make("in_review", condition="Plantar fasciitis", body="The stretches worked and I walk without pain.")
+    make("in_review", condition="Knee replacement", body="Good care from the whole team here.")
+    assert listed(admin_client, "?q=fasciitis") == [heel.pk]
+    assert listed(admin_client, "?q=plantar+walk") == [heel.pk]  # every word, from the condition or the text
+
+
 def test_a_search_keeps_an_explicitly_chosen_status(admin_client):
     published = make("approved", last_name="Zimmerman")
     make("rejected", last_name="Zimmerman")
@@ -198,7 +205,8 @@ def test_beyond_the_exact_limit_postgresql_estimates_and_the_page_says_about(adm
 def test_on_postgresql_the_search_has_trigram_indexes_and_on_sqlite_none(db):
     with connection.cursor() as cursor:
         names = set(connection.introspection.get_constraints(cursor, "reviews_testimonial"))
-    trigram = {"testimonial_body_trgm_idx", "testimonial_first_name_trgm_idx", "testimonial_last_name_trgm_idx"}
+    trigram = {"testimonial_body_trgm_idx", "testimonial_first_name_trgm_idx", "testimonial_last_name_trgm_idx",
+               "testimonial_condition_trgm_idx"}
     if connection.vendor == "postgresql":
         assert trigram <= names
     else:

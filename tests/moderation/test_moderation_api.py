@@ -139,6 +139,13 @@ def test_search_looks_across_every_status_and_an_email_only_matches_exactly(clie
     assert client.get(f"{API}?search=ana@example.com", **auth(world["moderator"])).json()["results"] == []
 
 
+def test_search_is_the_admins_words_condition_and_number(client, world):
+    heel = in_review(location=world["edison"], condition="Plantar fasciitis", body="I walk to work again now.")
+    for term in ("fasciitis", "plantar walk", f"%23{heel.pk}"):  # each word anywhere; #id
+        found = client.get(f"{API}?search={term}", **auth(world["moderator"])).json()["results"]
+        assert [r["id"] for r in found] == [heel.pk], term
+
+
 def test_the_date_filters_take_days(client, world):
     Testimonial.objects.filter(pk=world["at_edison"].pk).update(created_at=timezone.now() - timedelta(days=10))
     since = (timezone.localdate() - timedelta(days=2)).isoformat()
