@@ -3,6 +3,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+# Thresholds on a text's weighted sentence mean (English and Spanish alike); VADER's own ±0.05 is too
+# eager for long texts, and stays the rule for a single sentence.
+POSITIVE_AT = 0.1
+NEGATIVE_AT = -0.1
+
+
+def text_label(score: float) -> str:
+    """positive / neutral / negative of a whole text from its weighted sentence mean."""
+    return "positive" if score >= POSITIVE_AT else "negative" if score <= NEGATIVE_AT else "neutral"
+
+
+def sentence_label(score: float) -> str:
+    """A single sentence's label, with VADER's customary ±0.05."""
+    return "positive" if score >= 0.05 else "negative" if score <= -0.05 else "neutral"
+
 
 @dataclass(frozen=True)
 class TherapistRef:

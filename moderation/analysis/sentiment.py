@@ -18,14 +18,11 @@ from . import vader
 from ._data import Cue, load_json
 from .outcomes import find_outcome_claims
 from .profanity import profanity_flags
-from .results import SentenceScore, Sentiment
+from .results import SentenceScore, Sentiment, sentence_label, text_label
 from .sentiment_classes import complaint_weight, gate_words, has_contrast, is_logistics, logistics_clause, negated_at
 from .spanish import analyze_spanish
 from .text import ascii_quotes, sentence_spans
 
-# Thresholds on the weighted sentence mean; VADER's own ±0.05 is too eager for long texts.
-POSITIVE_AT = 0.1
-NEGATIVE_AT = -0.1
 STORY_DISCOUNT = 0.2  # share of an injury-story sentence's negativity that still counts
 COMPLAINT_PRAISE_DISCOUNT = 0.6  # share of a complaint sentence's positive words that still counts
 NEGATED_COMPLAINT_SHARE = 0.5
@@ -235,18 +232,6 @@ def _unmet_service(words: set[str], cared_for: bool) -> bool:
         and not cues.negators.isdisjoint(words) and cues.unmet_exceptions.isdisjoint(words)
 
 
-def _label(score: float) -> str:
-    """positive / neutral / negative from a score."""
-    if score >= POSITIVE_AT:
-        return "positive"
-    if score <= NEGATIVE_AT:
-        return "negative"
-    return "neutral"
-
-
-def _sentence_label(score: float) -> str:
-    """A single sentence's label, with VADER's customary ±0.05."""
-    return "positive" if score >= 0.05 else "negative" if score <= -0.05 else "neutral"
 
 
 # Scores for a text in a language the service cannot score: VADER's own output for a text without
@@ -302,7 +287,7 @@ def analyze_sentiment(text: str, *, language: str = "en", is_spam: bool = False,
                                 claim=any(s < end and start < e for s, e in claims),
                                 swearing=any(s < end and start < e for s, e in swearing))
         sentences.append(SentenceScore(start=start, end=end, compound=compound,
-                                       label=_sentence_label(score), role=role, score=score))
+                                       label=sentence_label(score), role=role, score=score))
         # The closing sentence is usually the verdict on the care.
         w = ROLE_WEIGHT[role] * (1.25 if n == len(spans) - 1 and n > 0 else 1.0)
         total += w * score
@@ -310,7 +295,7 @@ def analyze_sentiment(text: str, *, language: str = "en", is_spam: bool = False,
     if is_spam:
         label = "neutral"  # an advertisement says nothing about the care
     else:
-        label = _label(total / weight if weight else 0.0)
+        label = text_label(total / weight if weight else 0.0)
     s = vpass.scores
     sentiment = Sentiment(compound=s["compound"], pos=s["pos"], neu=s["neu"], neg=s["neg"], label=label)
     return sentiment, tuple(sentences)

@@ -27,13 +27,11 @@ from vaderSentiment import vaderSentiment as _v
 
 from . import vader
 from ._data import load_json
-from .results import SentenceScore, Sentiment
+from .results import SentenceScore, Sentiment, sentence_label, text_label
 from .text import sentence_spans
 
 # The label is built as on the English path: thresholds on the weighted sentence mean, the closing
 # sentence weighing more, an injury-story word counting for little unless the problem goes on.
-POSITIVE_AT = 0.1
-NEGATIVE_AT = -0.1
 GRIPE_SHARE = 0.5  # share of a logistics gripe after a contrast word that counts beside praise
 STORY_SHARE = 0.2  # share of a pain/injury word's negativity that counts in the label
 ROLE_WEIGHT = {"complaint": 1.3, "verdict": 1.0, "other": 0.7, "story": 0.5}
@@ -246,14 +244,6 @@ def polarity_scores(text: str) -> dict[str, float]:
     return run(text).scores
 
 
-def _label(score: float) -> str:
-    if score >= POSITIVE_AT:
-        return "positive"
-    if score <= NEGATIVE_AT:
-        return "negative"
-    return "neutral"
-
-
 def _logistics_gripe(folded: list[str], ends: list[bool], values: list[float], text: str, r: Rules,
                      ) -> float | None:
     """"Buenos terapeutas, pero el estacionamiento…": praise, then a contrast word and a gripe about the
@@ -302,13 +292,13 @@ def analyze_spanish(text: str, *, is_spam: bool = False) -> tuple[Sentiment, tup
             score = gripe
         role = "story" if story and compound < 0 else "verdict" if gripe is not None \
             else "complaint" if score <= -0.05 else "verdict" if score >= 0.05 else "other"
-        label = "positive" if score >= 0.05 else "negative" if score <= -0.05 else "neutral"
+        label = sentence_label(score)
         sentences.append(SentenceScore(start=start, end=end, compound=compound, label=label, role=role,
                                        score=score))
         w = ROLE_WEIGHT[role] * (CLOSING_WEIGHT if n == len(spans) - 1 and n > 0 else 1.0)
         total += w * score
         weight += w
-    label = "neutral" if is_spam else _label(total / weight if weight else 0.0)
+    label = "neutral" if is_spam else text_label(total / weight if weight else 0.0)
     s = spass.scores
     return Sentiment(compound=s["compound"], pos=s["pos"], neu=s["neu"], neg=s["neg"], label=label), \
         tuple(sentences)

@@ -207,7 +207,7 @@ class CatalogueDetailMixin(CatalogueMixin):
     def retrieve(self, request: Request, *args, **kwargs) -> Response:
         found = self.rows(limit=1, slug=kwargs[self.lookup_field])
         if not found:
-            raise Http404(f"No {self.basename.rstrip('s')} with this slug.")
+            raise Http404(f"No {self.basename} with this slug.")
         return Response(found[0])
 
 

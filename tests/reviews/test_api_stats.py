@@ -195,3 +195,11 @@ def test_every_bad_filter_is_named_in_one_answer(client, clinics, path):
     body = response.json()
     assert set(body) == {"location", "tag", "min_rating"}
     assert body["location"] == ["Unknown clinic: atlantis."] and body["tag"] == ["Unknown tag: nope."]
+
+
+@pytest.mark.parametrize("path, what", [("/api/v1/locations/atlantis/", "location"),
+                                        ("/api/v1/therapists/nobody/", "therapist")])
+def test_an_unknown_clinic_or_therapist_is_a_404_naming_what_was_looked_for(client, clinics, path, what):
+    response = client.get(path)
+    assert response.status_code == 404
+    assert response.json() == {"detail": f"No {what} with this slug."}
