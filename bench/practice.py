@@ -11,6 +11,8 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# A throw-away database needs no real secret; a key given in the environment is kept.
+BENCH_SECRET_KEY = "bench-only-key-not-for-production"
 
 
 def seeded_var_dir() -> Path:
@@ -27,6 +29,7 @@ def subprocess_env(var_dir: Path) -> dict[str, str]:
     """The environment that points manage.py at that database (and never at a real one)."""
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
     env.update(VAR_DIR=str(var_dir), DJANGO_SETTINGS_MODULE="config.settings")
+    env.setdefault("DJANGO_SECRET_KEY", BENCH_SECRET_KEY)
     return env
 
 
@@ -36,6 +39,7 @@ def practice_context_from(var_dir: Path):
     os.environ.pop("REDIS_URL", None)
     os.environ["VAR_DIR"] = str(var_dir)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ.setdefault("DJANGO_SECRET_KEY", BENCH_SECRET_KEY)
     if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))
     import django
