@@ -11,7 +11,7 @@ from typing import Any
 from django.db import connection
 
 from .counters import average
-from .public_sql import public_cursor
+from .public_sql import public_fetch
 
 # The counters' "any month" published cells (month -1) of tag 0: one row per clinic/therapist/rating.
 _PUBLISHED = ("SELECT {key} AS id, SUM(n) AS n, SUM(n * rating) AS total FROM reviews_feedcounter "
@@ -46,9 +46,7 @@ def _window(sql: str, params: list, *, limit: int, after: str | None, before: st
 
 
 def _fetch(sql: str, params: list, reverse: bool) -> list[tuple]:
-    with public_cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
+    rows = public_fetch(sql, params)
     return rows[::-1] if reverse else rows
 
 

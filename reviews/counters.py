@@ -10,7 +10,7 @@ from django.db.migrations.recorder import MigrationRecorder
 from django.db.models import Count, Sum
 
 from .models import Testimonial
-from .public_sql import public_cursor
+from .public_sql import public_fetch
 
 
 @dataclass(frozen=True)
@@ -84,16 +84,12 @@ def feed_stats(criteria: FeedCriteria) -> dict[str, int | float | None]:
     Plain SQL: the ORM took longer to build these than the database to run them."""
     params: list = []
     if not criteria.published_after:
-        with public_cursor() as cursor:
-            cursor.execute(totals_sql(criteria, params), params)
-            return stats_of_totals(cursor.fetchone())
+        return stats_of_totals(public_fetch(totals_sql(criteria, params), params)[0])
     after_month = _month(criteria.published_after)
     # Every month's cells, to pick the months after it.
     sql = "SELECT published, month, SUM(n), SUM(n * rating) FROM reviews_feedcounter WHERE month >= 0 AND "
     sql += _cells(criteria, params)
-    with public_cursor() as cursor:
-        cursor.execute(sql + " GROUP BY published, month", params)
-        rows = cursor.fetchall()
+    rows = public_fetch(sql + " GROUP BY published, month", params)
     totals = {False: [0, 0], True: [0, 0], "after": [0, 0]}
     for published, month, count, total in rows:  # one row per (published, month)
         count, total = int(count or 0), int(total or 0)

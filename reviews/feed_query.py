@@ -6,6 +6,7 @@ where that matters. A row carries its tag slugs (sorted). Same selection as `sel
 approved, authorization unexpired."""
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime
 from typing import Any
 
@@ -15,7 +16,7 @@ from django.utils.dateparse import parse_datetime
 
 from . import counters
 from .counters import FeedCriteria
-from .public_sql import public_cursor
+from .public_sql import public_fetch
 
 COLUMNS = ("id", "first_name", "last_name", "display_as", "body", "rating", "condition", "language", "locale",
            "published_at", "location__slug", "location__name", "therapist__slug", "therapist__first_name",
@@ -31,14 +32,36 @@ _SELECT = (
     "LEFT JOIN reviews_therapist th ON th.id = t.therapist_id "
     "WHERE t.status = 'approved' AND t.consent_expires_at > %s"
 )
-# Each row's tag slugs in the same query (a probe of the link table's unique index per row); sorted in
-# Python, which costs less than a sort per row in the database.
+# Each row's tag ids in the same query (an index-only probe of the link table per row); their slugs come
+# from `tag_slugs` below: joining reviews_tag per row cost PostgreSQL more than the rest of the page.
 _TAGS = {
-    "postgresql": "ARRAY(SELECT g.slug FROM reviews_testimonial_tags tt JOIN reviews_tag g ON g.id = tt.tag_id "
-                  "WHERE tt.testimonial_id = t.id)",
-    "sqlite": "(SELECT group_concat(g.slug, ',') FROM reviews_testimonial_tags tt JOIN reviews_tag g "
-              "ON g.id = tt.tag_id WHERE tt.testimonial_id = t.id)",
+    "postgresql": "ARRAY(SELECT tt.tag_id FROM reviews_testimonial_tags tt WHERE tt.testimonial_id = t.id)",
+    "sqlite": "(SELECT group_concat(tt.tag_id, ',') FROM reviews_testimonial_tags tt WHERE tt.testimonial_id = t.id)",
 }
+TAG_SLUGS_SECONDS = 60
+# (publication version, when read, {tag id: slug}) of this process.
+_tag_slugs: tuple[int, float, dict[int, str]] = (0, 0.0, {})
+
+
+def tag_slugs(version: int, wanted: set[int]) -> dict[int, str]:
+    """The tags' slugs by id. Read again when the publication version moved (a tag added, renamed or
+    removed bumps it: reviews.publication.catalogue_changed, and resets this process's copy), when a
+    row names a tag not read yet, and at least once a minute; every time when there is no version
+    (0: the cache is down)."""
+    global _tag_slugs
+    read_under, read_at, slugs = _tag_slugs
+    if version and version == read_under and time.monotonic() - read_at < TAG_SLUGS_SECONDS \
+            and wanted <= slugs.keys():
+        return slugs
+    slugs = dict(public_fetch("SELECT id, slug FROM reviews_tag", []))
+    _tag_slugs = (version, time.monotonic(), slugs)
+    return slugs
+
+
+def tag_slugs_forget(**kwargs) -> None:
+    """This process reads the tags again on its next page (connected to a tag's save and delete)."""
+    global _tag_slugs
+    _tag_slugs = (0, 0.0, {})
 
 
 def _select() -> str:
@@ -65,19 +88,25 @@ def _param(value: datetime) -> Any:
     return connection.ops.adapt_datetimefield_value(value)
 
 
-def _rows(sql: str, params: list, *, extra: int = 0) -> list[dict[str, Any]]:
-    """The rows as dicts of COLUMNS; `extra` trailing columns go, as a tuple, under "extra"."""
+def _rows(sql: str, params: list, version: int, *, extra: int = 0) -> list[dict[str, Any]]:
+    """The rows as dicts of COLUMNS (tags as sorted slugs); `extra` trailing columns go, as a tuple,
+    under "extra"."""
     width = len(COLUMNS)
-    with public_cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = [{**dict(zip(COLUMNS, row[:width], strict=True)), "extra": row[width:]} if extra
-                else dict(zip(COLUMNS, row, strict=True)) for row in cursor.fetchall()]
+    rows = [{**dict(zip(COLUMNS, row[:width], strict=True)), "extra": row[width:]} if extra
+            else dict(zip(COLUMNS, row, strict=True)) for row in public_fetch(sql, params)]
+    wanted: set[int] = set()
     for row in rows:
         if row["id"] is None:  # the page was empty: only the extra columns
             continue
         row["published_at"] = _moment(row["published_at"])
-        tags = row["tags"] or []
-        row["tags"] = sorted(tags.split(",") if isinstance(tags, str) else tags)
+        ids = row["tags"] or ()
+        row["tags"] = [int(i) for i in ids.split(",")] if isinstance(ids, str) else ids
+        wanted.update(row["tags"])
+    slugs = tag_slugs(version, wanted) if wanted else {}
+    for row in rows:
+        if row["id"] is not None:
+            # .get: a tag removed between the two reads is left out, as it will be from the next page
+            row["tags"] = sorted(slug for i in row["tags"] if (slug := slugs.get(i)) is not None)
     return rows
 
 
@@ -86,12 +115,13 @@ def _in(column: str, values: tuple[int, ...], params: list) -> str:
     return f" AND {column} IN ({', '.join(['%s'] * len(values))})"
 
 
-def feed_page(criteria: FeedCriteria, *, limit: int, before: tuple[datetime, int] | None = None,
+def feed_page(criteria: FeedCriteria, *, limit: int, version: int, before: tuple[datetime, int] | None = None,
               after: tuple[datetime, int] | None = None) -> tuple[list[dict[str, Any]], dict | None]:
     """Up to `limit` rows newest first, strictly before (older than) or after (newer than) a
     (published_at, id) position: a keyset page, as fast at page 200 as at page 1. With them, the
     filters' counts (reviews.counters.feed_stats) from the same query when the filters have no date
-    (None otherwise: the caller asks feed_stats).
+    (None otherwise: the caller asks feed_stats). `version`: the publication version the request is
+    answered under (for the tags' slugs).
 
     Served by testimonial_feed_idx (status, published_at DESC, id DESC), or testimonial_loc_feed_idx
     with a location; the tag filter and each row's tags probe the link table's (testimonial_id, tag_id)
@@ -124,15 +154,15 @@ def feed_page(criteria: FeedCriteria, *, limit: int, before: tuple[datetime, int
     sql += f" ORDER BY t.published_at {order}, t.id {order} LIMIT %s"
     params.append(limit)
     if criteria.published_after:  # the counts need the months: feed_stats asks them apart
-        rows = _rows(sql, params)
+        rows = _rows(sql, params, version)
         return (rows[::-1] if order == "ASC" else rows), None
-    rows = _rows(*_with_counts(sql, params, criteria, order), extra=4)
+    rows = _rows(*_with_counts(sql, params, criteria, order), version, extra=4)
     stats = counters.stats_of_totals(rows[0]["extra"])
     rows = [row for row in rows if row["id"] is not None]
     return (rows[::-1] if order == "ASC" else rows), stats
 
 
-def feed_one(pk: int) -> dict[str, Any] | None:
+def feed_one(pk: int, *, version: int) -> dict[str, Any] | None:
     """One published testimonial's row, or None."""
-    rows = _rows(_select() + " AND t.id = %s", [_param(timezone.now()), pk])
+    rows = _rows(_select() + " AND t.id = %s", [_param(timezone.now()), pk], version)
     return rows[0] if rows else None

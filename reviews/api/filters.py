@@ -17,7 +17,7 @@ from rest_framework.exceptions import ValidationError
 
 from reviews.counters import FeedCriteria
 from reviews.models import Location, Tag, Testimonial, Therapist
-from reviews.public_sql import public_cursor
+from reviews.public_sql import public_fetch
 
 # The grammars (ECMAScript-compatible, as OpenAPI wants; ASCII only: `\d` would admit other scripts' digits).
 _ONE = r"[-a-zA-Z0-9_]{1,80}"
@@ -67,10 +67,9 @@ def _resolve(wanted: dict[str, tuple[type, list[str], str]]) -> dict[str, tuple[
         params += slugs
     known: dict[str, dict[str, int]] = {field: {} for field in wanted}
     if parts:
-        with public_cursor() as cursor:  # plain SQL: on the feed's hot path the ORM cost more than the query
-            cursor.execute(" UNION ALL ".join(parts), params)
-            for field, slug, pk in cursor.fetchall():
-                known[field][slug] = pk
+        # plain SQL: on the feed's hot path the ORM cost more than the query
+        for field, slug, pk in public_fetch(" UNION ALL ".join(parts), params):
+            known[field][slug] = pk
     errors = {field: [f"Unknown {what}: {', '.join(unknown)}."]
               for field, (_model, slugs, what) in wanted.items()
               if (unknown := [s for s in slugs if s not in known[field]])}

@@ -92,7 +92,7 @@ class CachedGetMixin:
             return super().dispatch(request, *args, **kwargs)
         version = getattr(request, "feed_version", None)
         if version is None:  # the middleware did not look (cache off): still a version for the ETag
-            version = feed_cache.feed_cache_version()
+            version = request.feed_version = feed_cache.feed_cache_version()
         response = super().dispatch(request, *args, **kwargs)
         if response.status_code != 200:
             return response  # errors are not cached: a 400 is cheap, a 404 may be published tomorrow

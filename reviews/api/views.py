@@ -118,7 +118,8 @@ class FeedPagination(KeysetPagination):
 
     def feed_page(self, request: Request, criteria: counters.FeedCriteria) -> list[dict]:
         def fetch(*, limit: int, next_of=None, previous_of=None) -> list[dict]:
-            rows, self.stats = feed_query.feed_page(criteria, limit=limit, before=next_of, after=previous_of)
+            rows, self.stats = feed_query.feed_page(criteria, limit=limit, version=request.feed_version,
+                                                    before=next_of, after=previous_of)
             return rows
 
         return self.keyset_page(request, fetch)
@@ -178,7 +179,7 @@ class TestimonialViewSet(CachedGetMixin, viewsets.ReadOnlyModelViewSet):
         return response
 
     def retrieve(self, request: Request, *args, **kwargs) -> Response:
-        row = feed_query.feed_one(int(kwargs["pk"]))
+        row = feed_query.feed_one(int(kwargs["pk"]), version=request.feed_version)
         if row is None:
             raise Http404("No published testimonial with this id.")
         public = testimonial_represent(row)

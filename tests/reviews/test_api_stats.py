@@ -158,6 +158,7 @@ def test_queries_per_request_are_pinned_and_do_not_grow_with_rows(client, clinic
     north = Testimonial.objects.filter(location__slug="north").first().location
     knee = Tag.objects.get(slug="knee")
     first_id = Testimonial.objects.filter(status="approved").values_list("id", flat=True).first()
+    client.get(path.format(id=first_id))  # once per publication version, a process reads the tags' slugs
     for _ in range(2):
         with CaptureQueriesContext(connection) as queries:
             response = client.get(path.format(id=first_id))
