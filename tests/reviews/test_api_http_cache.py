@@ -209,3 +209,11 @@ def test_a_change_to_a_clinic_therapist_or_tag_is_served_at_once_from_a_warm_cac
                "move therapist": (b'"south"', "/api/v1/therapists/")}[change]
     assert changed[0] in after[changed[1]].content
     assert all(after[path]["ETag"] != before[path]["ETag"] for path in paths)  # every stored page is stale
+
+
+def test_a_client_asking_for_another_type_gets_the_json(client):
+    """One renderer in production: nothing to negotiate, so no 406 (config/negotiation.py)."""
+    response = client.get("/api/v1/stats/", HTTP_ACCEPT="text/html")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["published_count"] == 0
