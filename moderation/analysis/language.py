@@ -83,14 +83,18 @@ def detect_language(text: str) -> str:
         return "en"
     if sum(map(hinglish.__contains__, words)) >= 0.25 * len(words):
         return "hi"
+    # lingua's answer stands only when the text holds enough of that language's own function
+    # words; when no language has enough, the answer is "en" whatever lingua says, so it is not asked
+    # (its first call also loads its models).
+    enough = min(3, 0.1 * len(words))
+    confirmed = {code for code, own in confirm.items() if sum(map(own.__contains__, words)) >= enough}
+    if not confirmed:
+        return "en"
     confidences = _lingua().compute_language_confidence_values(text)
     if not confidences or confidences[0].value < 0.5:
         return "en"
     code = confidences[0].language.iso_code_639_1.name.lower()
-    own = confirm.get(code, frozenset())
-    if sum(w in own for w in words) < min(3, 0.1 * len(words)):
-        return "en"
-    return code
+    return code if code in confirmed else "en"
 
 
 # The practice accepts testimonials in English and Spanish (the form has a Spanish version).

@@ -179,7 +179,8 @@ def _sentence(text: str, compound: float, *, claim: bool = False, swearing: bool
     cues = _cues()
     low = text.lower()
     words = set((_ASCII_WORD if low.isascii() else _WORD).findall(low))
-    gate = gate_words(text, low)
+    # The gate words are these words split at apostrophes: without one they are the same set.
+    gate = frozenset(words) if "'" not in low else gate_words(text, low)
     mixed = logistics_clause(text, gate)
     if mixed is not None:
         rest_text, gripe_text = mixed

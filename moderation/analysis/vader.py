@@ -219,7 +219,7 @@ def run(text: str) -> VaderPass:
     spans = None if where is None else tuple((where[m.start()], where[m.end() - 1] + 1)
                                              for m in _TOKEN.finditer(rewritten))
     # SentiText._strip_punc_if_word: the token without its punctuation, unless that leaves 2 characters or fewer
-    words = _Words(token if len(stripped := token.strip(_PUNCTUATION)) <= 2 else stripped for token in tokens)
+    words = _Words([token if len(stripped := token.strip(_PUNCTUATION)) <= 2 else stripped for token in tokens])
     lows = words.lower = list(map(str.lower, words))
     senti = SimpleNamespace(words_and_emoticons=words,
                             is_cap_diff=0 < len(words) - sum(map(str.isupper, words)) < len(words))

@@ -10,9 +10,10 @@ from bisect import bisect_left
 
 import pytest
 
-from moderation.analysis import contact, form, therapists
+from moderation.analysis import contact, form, language, therapists
 from moderation.analysis.duplicates import fingerprint
 from moderation.analysis.results import TherapistRef
+from moderation.analysis.sentiment_classes import gate_words
 from moderation.analysis.text import sentence_spans
 
 
@@ -108,3 +109,44 @@ def test_a_sentences_own_split_counts_the_tokens_that_start_in_it() -> None:
             token = by_count[-1][1]
         # when tokens are given to sentences by their offsets and by counting, then it is the same
         assert by_offset == by_count, text
+
+
+def test_a_language_is_detected_as_when_lingua_is_always_asked() -> None:
+    # given texts of 5-20 words mixing English, Spanish, Portuguese, French and German function words
+    # with words of no language (tweets, names), none plainly English by the function-word count
+    _, _, _, confirm = language._hints()
+    pools = [sorted(confirm[code]) for code in ("es", "pt", "fr", "de")]
+    other = ["lol", "omg", "Bri", "rocks", "PT", "knee", "gr8", "amazing", "clinic", "yay", "x", "rehab"]
+    rng = random.Random(6)
+    texts = [" ".join(rng.choice(rng.choice([other, other, *pools])) for _ in range(rng.randint(5, 20)))
+             for _ in range(400)]
+
+    def always_asked(text: str) -> str:
+        # the rule as it was before the short cut: lingua's answer, kept when the words confirm it
+        words = language._ASCII_WORDS.findall(text.lower()) if text.isascii() else language._WORDS.findall(text.lower())
+        english, hinglish, _, table = language._hints()
+        if len(words) < language.MIN_WORDS or sum(w in english for w in words) >= 0.25 * len(words):
+            return "en"
+        if sum(w in hinglish for w in words) >= 0.25 * len(words):
+            return "hi"
+        confidences = language._lingua().compute_language_confidence_values(text)
+        if not confidences or confidences[0].value < 0.5:
+            return "en"
+        code = confidences[0].language.iso_code_639_1.name.lower()
+        return code if sum(w in table.get(code, ()) for w in words) >= min(3, 0.1 * len(words)) else "en"
+
+    # when both ways detect the language
+    detected = [language.detect_language(t) for t in texts]
+    # then they agree, on texts lingua settles both ways
+    assert detected == [always_asked(t) for t in texts]
+    assert {"en", "es"} <= set(detected) and len(set(detected)) >= 3
+
+
+def test_a_sentences_words_are_its_gate_words_when_it_has_no_apostrophe() -> None:
+    # given sentences without an apostrophe, ASCII and not, with digits, underscores and hyphens
+    texts = generated([*"aB1_- .,", "é", "Ü", "ß", "ﬁ", "İ", "\u0301", "\n", "café", "x2"], 5000, seed=7)
+    for text in texts:
+        low = text.lower()
+        words = set((re.compile(r"[a-z0-9_']+") if low.isascii() else re.compile(r"[\w']+")).findall(low))
+        # when sentiment reuses its word set, then it is the set the class gates look words up in
+        assert frozenset(words) == gate_words(text), text
