@@ -172,7 +172,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # The public feed's few hot queries (reviews.public_sql) are planned once per connection: planning
     # them cost PostgreSQL more than running them. Off (0) behind a transaction-pooling PgBouncer.
     # Only those queries use server-side binding; everything else keeps Django's client-side cursors.
-    DATABASES["default"]["OPTIONS"]["prepare_threshold"] = 1 if env_bool("DB_PREPARED_STATEMENTS", True) else None
+    if env_bool("DB_PREPARED_STATEMENTS", True):
+        DATABASES["default"]["OPTIONS"]["prepare_threshold"] = 1
+        # …and planned once for good: left to choose, PostgreSQL re-planned the page on every execution
+        # (its generic plan's estimate looked dearer than the custom plans), which cost it twice what
+        # running the page did. Only those prepared queries are affected (the ORM's are not prepared);
+        # a filter whose best plan depends on its value (the tag) is written into its query instead.
+        DATABASES["default"]["OPTIONS"]["options"] = " ".join(
+            filter(None, [DATABASES["default"]["OPTIONS"].get("options"), "-c plan_cache_mode=force_generic_plan"]))
+    else:
+        DATABASES["default"]["OPTIONS"]["prepare_threshold"] = None
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # SQLite is shared by the web process and the worker: WAL lets readers run beside the writer,
     # IMMEDIATE transactions take the write lock up front (no upgrade deadlocks), and a busy
