@@ -176,7 +176,9 @@ def measure(server: Server, targets: dict[str, str], *, repeats: int, **load) ->
 
 
 def queries_and_plans(urls: dict[str, str], *, explain: bool) -> tuple[dict[str, int], list[str]]:
-    """Queries per request (Django's test client in this process) and EXPLAIN ANALYZE of each."""
+    """Queries per request (Django's test client in this process, after one request that reads what a
+    process keeps between requests: the tags' slugs) and EXPLAIN ANALYZE of each, planned as the server
+    runs them: prepared once with a generic plan (settings: plan_cache_mode), not re-planned per value."""
     import django
 
     if not getattr(django, "_bench_ready", False):
@@ -188,16 +190,29 @@ def queries_and_plans(urls: dict[str, str], *, explain: bool) -> tuple[dict[str,
 
     client, counts, plans = Client(), {}, []
     for name, path in urls.items():
-        with CaptureQueriesContext(connection) as captured:
+        assert client.get(path).status_code == 200, path
+        ran: list[tuple[str, list]] = []
+
+        def keep(execute, sql, params, many, context, ran=ran):
+            ran.append((sql, list(params or ())))
+            return execute(sql, params, many, context)
+
+        with CaptureQueriesContext(connection) as captured, connection.execute_wrapper(keep):
             assert client.get(path).status_code == 200, path
         counts[name] = len(captured)
         if explain:
             with connection.cursor() as cursor:
-                for query in captured.captured_queries:
-                    cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + query["sql"])
+                cursor.execute("SET plan_cache_mode = force_generic_plan")
+                for sql, params in ran:
+                    numbered = iter(range(1, len(params) + 1))
+                    cursor.execute("DEALLOCATE ALL")
+                    cursor.execute("PREPARE bench_q AS " + re.sub(r"%s", lambda _, n=numbered: f"${next(n)}", sql))
+                    marks = f"({', '.join(['%s'] * len(params))})" if params else ""
+                    cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) EXECUTE bench_q{marks}", params)
                     lines = [row[0] for row in cursor.fetchall()]
                     timing = next(line for line in lines if line.startswith("Execution Time"))
-                    plans.append(f"[{name}] {timing}\n    {query['sql'][:300]}\n    " + "\n    ".join(lines[:12]))
+                    plans.append(f"[{name}] {timing}\n    {sql[:300]}\n    " + "\n    ".join(lines[:12]))
+                cursor.execute("DEALLOCATE ALL")
     connection.close()
     return counts, plans
 
@@ -222,8 +237,8 @@ def main() -> None:
            "DJANGO_SECRET_KEY": secrets.token_urlsafe(40), "DJANGO_ALLOWED_HOSTS": "127.0.0.1,testserver",
            "BENCH_CEILING": "1", "STATIC_MANIFEST": "0", "VAR_DIR": var_dir, "LOG_LEVEL": "WARNING",
            "DJANGO_SETTINGS_MODULE": "config.settings"}
-    # In this process (queries counted, then EXPLAINed): client-side binding, so the captured SQL carries
-    # its values; the server (gunicorn) keeps the prepared statements the product runs with.
+    # In this process (queries counted, then EXPLAINed): client-side binding, so each query can be
+    # prepared again by hand and EXPLAINed as the server (gunicorn, prepared statements) runs it.
     os.environ.update({k: v for k, v in env.items() if k != "FEED_CACHE_SECONDS"}, FEED_CACHE_SECONDS="0",
                       DB_PREPARED_STATEMENTS="0")
     psql(maintenance, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}"')

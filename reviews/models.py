@@ -192,6 +192,8 @@ class Testimonial(models.Model):
             models.Index(fields=["status", "-published_at", "-id"], name="testimonial_feed_idx"),
             # The feed filtered by clinic.
             models.Index(fields=["location", "status", "-published_at"], name="testimonial_loc_feed_idx"),
+            # …and by therapist (a therapist with few testimonials must not mean reading the whole feed).
+            models.Index(fields=["therapist", "status", "-published_at"], name="testimonial_thr_feed_idx"),
             # The moderation queue and the pending sweep: by status, oldest first (id breaks ties, so a
             # page of the admin queue is read straight off the index).
             models.Index(fields=["status", "created_at", "id"], name="testimonial_queue_idx"),
