@@ -6,7 +6,6 @@ where that matters. A row carries its tag slugs (sorted). Same selection as `sel
 approved, authorization unexpired."""
 from __future__ import annotations
 
-import time
 from datetime import UTC, datetime
 from typing import Any
 
@@ -15,6 +14,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from . import counters
+from .catalogue_ids import catalogue
 from .counters import FeedCriteria
 from .public_sql import public_fetch
 
@@ -33,37 +33,12 @@ _SELECT = (
     "WHERE t.status = 'approved' AND t.consent_expires_at > {now}"
 )
 # Each row's tag ids in the same query (an index-only probe of the link table per row); their slugs come
-# from `tag_slugs` below: joining reviews_tag per row cost PostgreSQL more than the rest of the page.
+# from the process's catalogue (reviews.catalogue_ids): joining reviews_tag per row cost PostgreSQL more
+# than the rest of the page.
 _TAGS = {
     "postgresql": "ARRAY(SELECT tt.tag_id FROM reviews_testimonial_tags tt WHERE tt.testimonial_id = t.id)",
     "sqlite": "(SELECT group_concat(tt.tag_id, ',') FROM reviews_testimonial_tags tt WHERE tt.testimonial_id = t.id)",
 }
-TAG_SLUGS_SECONDS = 60
-# (publication version, when read, {tag id: slug}) of this process.
-_tag_slugs: tuple[int, float, dict[int, str]] = (0, 0.0, {})
-
-
-def tag_slugs(version: int, wanted: set[int]) -> dict[int, str]:
-    """The tags' slugs by id. Read again when the publication version moved (a tag added, renamed or
-    removed bumps it: reviews.publication.catalogue_changed, and resets this process's copy), when a
-    row names a tag not read yet, and at least once a minute; every time when there is no version
-    (0: the cache is down)."""
-    global _tag_slugs
-    read_under, read_at, slugs = _tag_slugs
-    if version and version == read_under and time.monotonic() - read_at < TAG_SLUGS_SECONDS \
-            and wanted <= slugs.keys():
-        return slugs
-    slugs = dict(public_fetch("SELECT id, slug FROM reviews_tag", []))
-    _tag_slugs = (version, time.monotonic(), slugs)
-    return slugs
-
-
-def tag_slugs_forget(**kwargs) -> None:
-    """This process reads the tags again on its next page (connected to a tag's save and delete)."""
-    global _tag_slugs
-    _tag_slugs = (0, 0.0, {})
-
-
 def _select() -> tuple[str, list]:
     """The rows' SELECT, and its parameters. On PostgreSQL the authorizations are compared with the
     database's clock (statement_timestamp()): the planner can estimate that condition in a plan made
@@ -107,7 +82,7 @@ def _rows(sql: str, params: list, version: int, *, extra: int = 0) -> list[dict[
         ids = row["tags"] or ()
         row["tags"] = [int(i) for i in ids.split(",")] if isinstance(ids, str) else ids
         wanted.update(row["tags"])
-    slugs = tag_slugs(version, wanted) if wanted else {}
+    slugs = catalogue(version, knows=lambda found: wanted <= found.tag_slugs.keys()).tag_slugs if wanted else {}
     for row in rows:
         if row["id"] is not None:
             # .get: a tag removed between the two reads is left out, as it will be from the next page

@@ -172,9 +172,9 @@ def _fresh_cache():
     import moderation.analysis_store as analysis_store
 
     analysis_store._practice_cache = None  # the therapists a test creates are not hidden by an earlier test's
-    from reviews.feed_query import tag_slugs_forget
+    from reviews.catalogue_ids import catalogue_forget
 
-    tag_slugs_forget()  # nor its tags (SQLite gives a rolled-back tag's id to the next one)
+    catalogue_forget()  # nor its clinics, therapists and tags (SQLite gives a rolled-back row's id to the next one)
     yield
 
 

@@ -15,9 +15,9 @@ from django.db.models import QuerySet
 from django.utils.timezone import is_naive, make_aware
 from rest_framework.exceptions import ValidationError
 
+from reviews.catalogue_ids import catalogue
 from reviews.counters import FeedCriteria
 from reviews.models import Location, Tag, Testimonial, Therapist
-from reviews.public_sql import public_fetch
 
 # The grammars (ECMAScript-compatible, as OpenAPI wants; ASCII only: `\d` would admit other scripts' digits).
 _ONE = r"[-a-zA-Z0-9_]{1,80}"
@@ -56,31 +56,30 @@ def _slugs(raw: str, *, field: str, what: str, several: bool = True) -> list[str
     return slugs
 
 
-def _resolve(wanted: dict[str, tuple[type, list[str], str]]) -> dict[str, tuple[int, ...]]:
-    """{field: ids of its slugs, in order} for {field: (model, slugs, what)}, in one query whatever the
-    number of filters; a 400 naming every unknown slug of every field."""
-    parts, params = [], []
-    for field, (model, slugs, _what) in wanted.items():
-        assert field.isidentifier(), field  # a parameter's name from this code, written into the SQL as a label
-        marks = ", ".join(["%s"] * len(slugs))
-        parts.append(f"SELECT '{field}', slug, id FROM {model._meta.db_table} WHERE slug IN ({marks})")
-        params += slugs
-    known: dict[str, dict[str, int]] = {field: {} for field in wanted}
-    if parts:
-        # plain SQL: on the feed's hot path the ORM cost more than the query
-        for field, slug, pk in public_fetch(" UNION ALL ".join(parts), params):
-            known[field][slug] = pk
+def _resolve(wanted: dict[str, tuple[type, list[str], str]], version: int) -> dict[str, tuple[int, ...]]:
+    """{field: ids of its slugs, in order} for {field: (model, slugs, what)}, from the process's catalogue
+    (reviews.catalogue_ids: read again for a slug it does not know); a 400 naming every unknown slug
+    of every field."""
+    if not wanted:
+        return {}
+
+    def knows(found) -> bool:
+        return all(slug in found.ids[model._meta.model_name] for model, slugs, _what in wanted.values()
+                   for slug in slugs)
+
+    known = catalogue(version, knows=knows).ids
     errors = {field: [f"Unknown {what}: {', '.join(unknown)}."]
-              for field, (_model, slugs, what) in wanted.items()
-              if (unknown := [s for s in slugs if s not in known[field]])}
+              for field, (model, slugs, what) in wanted.items()
+              if (unknown := [s for s in slugs if s not in known[model._meta.model_name]])}
     if errors:
         raise ValidationError(errors)
-    return {field: tuple(known[field][s] for s in slugs) for field, (_model, slugs, _what) in wanted.items()}
+    return {field: tuple(known[model._meta.model_name][s] for s in slugs)
+            for field, (model, slugs, _what) in wanted.items()}
 
 
-def known_ids(model, raw: str, *, field: str, what: str, several: bool = True) -> tuple[int, ...]:
+def known_ids(model, raw: str, *, field: str, what: str, several: bool = True, version: int = 0) -> tuple[int, ...]:
     """The ids of the slugs in `raw` (comma-separated), or a 400 naming what is wrong."""
-    return _resolve({field: (model, _slugs(raw, field=field, what=what, several=several), what)})[field]
+    return _resolve({field: (model, _slugs(raw, field=field, what=what, several=several), what)}, version)[field]
 
 
 def min_rating_parse(raw: str, *, field: str = "min_rating") -> int:
@@ -114,7 +113,7 @@ _SLUG_FILTERS = {  # parameter: (criterion, model, what it names, several allowe
 }
 
 
-def feed_criteria_parse(params) -> FeedCriteria:
+def feed_criteria_parse(params, *, version: int = 0) -> FeedCriteria:
     """The public filters of a query string, checked and resolved (the slugs of every filter in one
     query); a bad value is a 400 naming each bad parameter. The same rules as TestimonialFilter,
     without building a form per request (the feed's hottest path)."""
@@ -138,7 +137,7 @@ def feed_criteria_parse(params) -> FeedCriteria:
         except ValidationError as error:
             errors.update(error.detail)
     try:
-        resolved = _resolve(wanted)
+        resolved = _resolve(wanted, version)
     except ValidationError as error:
         errors.update(error.detail)
     if errors:

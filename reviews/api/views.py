@@ -168,7 +168,7 @@ class TestimonialViewSet(CachedGetMixin, viewsets.ReadOnlyModelViewSet):
     queryset = Testimonial.objects.none()  # for the schema only: reads go to reviews.feed_query
 
     def list(self, request: Request, *args, **kwargs) -> Response:
-        criteria = feed_criteria_parse(request.query_params)
+        criteria = feed_criteria_parse(request.query_params, version=request.feed_version)
         rows = self.paginator.feed_page(request, criteria)
         zone = timezone.get_current_timezone()
         response = self.get_paginated_response([testimonial_represent(row, zone) for row in rows])
@@ -234,7 +234,8 @@ class TherapistViewSet(CachedGetMixin, CatalogueDetailMixin, viewsets.ReadOnlyMo
 
     def rows(self, **window) -> list[dict]:
         raw = self.request.query_params.get("location", "")
-        clinics = known_ids(Location, raw, field="location", what="clinic") if raw else None
+        clinics = (known_ids(Location, raw, field="location", what="clinic", version=self.request.feed_version)
+                   if raw else None)
         return catalogue_query.therapists(location_ids=clinics, **window)
 
 
@@ -258,7 +259,7 @@ class StatsView(CachedGetMixin, generics.GenericAPIView):
     queryset = Testimonial.objects.none()  # for the schema only
 
     def get(self, request: Request) -> Response:
-        return Response(counters.feed_stats(feed_criteria_parse(request.query_params)))
+        return Response(counters.feed_stats(feed_criteria_parse(request.query_params, version=request.feed_version)))
 
 
 for _view, _name in ((TestimonialViewSet, "testimonials"), (LocationViewSet, "locations"),

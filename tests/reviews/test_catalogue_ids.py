@@ -1,5 +1,6 @@
-"""The feed reads its rows' tag ids and names them from a per-process copy of the tags' slugs
-(reviews.feed_query.tag_slugs): that copy must never show a tag under an old or wrong slug."""
+"""The public API turns a filter's slugs into ids, and a page's tag ids into slugs, from a copy each
+process keeps (reviews.catalogue_ids): that copy must never show a tag under an old or wrong slug, nor
+refuse or misread a clinic's, therapist's or tag's current slug."""
 from __future__ import annotations
 
 from datetime import timedelta
@@ -9,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from reviews import feed_cache, feed_query
+from reviews import catalogue_ids, feed_cache
 from reviews.models import Tag
 from tests.factories import LocationFactory, TestimonialFactory
 
@@ -66,7 +67,7 @@ def test_a_tag_renamed_by_another_process_shows_once_the_version_moves(client, t
 def test_the_copy_is_never_older_than_its_limit(client, tagged, monkeypatch):
     _tags(client, tagged)
     Tag.objects.filter(slug="knee-x").update(slug="knees")  # and suppose the version's bump was lost
-    monkeypatch.setattr(feed_query, "TAG_SLUGS_SECONDS", 0)
+    monkeypatch.setattr(catalogue_ids, "MAX_AGE_SECONDS", 0)
     assert _tags(client, tagged) == (["hip-x", "knees"], ["hip-x", "knees"])
 
 
@@ -82,3 +83,21 @@ def test_without_a_cache_the_slugs_are_read_every_time(client, tagged, monkeypat
     _tags(client, tagged)
     Tag.objects.filter(slug="knee-x").update(slug="knees")
     assert _tags(client, tagged) == (["hip-x", "knees"], ["hip-x", "knees"])
+
+
+def test_a_new_clinic_filters_at_once_and_a_renamed_one_by_its_new_slug_only(client, tagged):
+    client.get("/api/v1/testimonials/")
+    other = LocationFactory(slug="brand-new")  # its own save drops this process's copy; a slug not known
+    assert client.get("/api/v1/testimonials/?location=brand-new").status_code == 200  # …would be read again too
+    type(other).objects.filter(pk=other.pk).update(slug="renamed")  # as another process, whose bump we see:
+    feed_cache.feed_cache_bump()
+    assert client.get("/api/v1/testimonials/?location=renamed").status_code == 200
+    gone = client.get("/api/v1/stats/?location=brand-new")
+    assert gone.status_code == 400 and "brand-new" in gone.json()["location"][0]
+
+
+def test_an_unknown_slug_is_looked_up_again_before_it_is_refused(client, tagged):
+    client.get("/api/v1/stats/?tag=knee-x")
+    Tag.objects.bulk_create([Tag(slug="wrist-x", name="Wrist")])  # no signal, no version bump
+    assert client.get("/api/v1/stats/?tag=wrist-x").json()["received_count"] == 0
+    assert client.get("/api/v1/stats/?tag=nope-x").status_code == 400
