@@ -61,7 +61,7 @@ def _moment(value: Any) -> datetime:
     """A datetime column as an aware UTC datetime (SQLite hands back text)."""
     if isinstance(value, str):
         value = parse_datetime(value)
-    return value if timezone.is_aware(value) else value.replace(tzinfo=UTC)
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
 def _param(value: datetime) -> Any:
@@ -72,10 +72,14 @@ def _rows(sql: str, params: list, version: int, *, extra: int = 0) -> list[dict[
     """The rows as dicts of COLUMNS (tags as sorted slugs); `extra` trailing columns go, as a tuple,
     under "extra"."""
     width = len(COLUMNS)
-    rows = [{**dict(zip(COLUMNS, row[:width], strict=True)), "extra": row[width:]} if extra
-            else dict(zip(COLUMNS, row, strict=True)) for row in public_fetch(sql, params)]
+    rows = []
     wanted: set[int] = set()
-    for row in rows:
+    for raw in public_fetch(sql, params):
+        assert len(raw) == width + extra, (len(raw), width, extra)
+        row = dict(zip(COLUMNS, raw, strict=False))  # the extra columns, after COLUMNS, are left out here…
+        if extra:
+            row["extra"] = raw[width:]  # …and kept apart
+        rows.append(row)
         if row["id"] is None:  # the page was empty: only the extra columns
             continue
         row["published_at"] = _moment(row["published_at"])
