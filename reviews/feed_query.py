@@ -39,6 +39,8 @@ _TAGS = {
     "postgresql": "ARRAY(SELECT tt.tag_id FROM reviews_testimonial_tags tt WHERE tt.testimonial_id = t.id)",
     "sqlite": "(SELECT group_concat(tt.tag_id, ',') FROM reviews_testimonial_tags tt WHERE tt.testimonial_id = t.id)",
 }
+
+
 def _select() -> tuple[str, list]:
     """The rows' SELECT, and its parameters. On PostgreSQL the authorizations are compared with the
     database's clock (statement_timestamp()): the planner can estimate that condition in a plan made
@@ -109,9 +111,9 @@ def feed_page(criteria: FeedCriteria, *, limit: int, version: int, before: tuple
     (None otherwise: the caller asks feed_stats). `version`: the publication version the request is
     answered under (for the tags' slugs).
 
-    Served by testimonial_feed_idx (status, published_at DESC, id DESC), or testimonial_loc_feed_idx
-    with a location; the tag filter and each row's tags probe the link table's (testimonial_id, tag_id)
-    unique index."""
+    Served by testimonial_feed_idx (status, published_at DESC, id DESC), testimonial_loc_feed_idx with
+    a clinic, testimonial_thr_feed_idx with a therapist; the tag filter and each row's tags probe the
+    link table's (testimonial_id, tag_id) unique index (a rare tag's page starts from it instead)."""
     sql, params = _select()
     if criteria.location_ids is not None:
         sql += _in("t.location_id", criteria.location_ids)

@@ -1,5 +1,5 @@
 """One way to run the public API's hot queries (reviews.feed_query, reviews.counters, reviews.catalogue_query,
-the filters' slugs): `public_fetch(sql, params)`.
+reviews.catalogue_ids): `public_fetch(sql, params)`.
 
 On PostgreSQL it binds parameters on the server, so psycopg prepares each query once per connection
 (DB_PREPARED_STATEMENTS): a feed page's plan is made once, not on every request — planning the join
