@@ -177,7 +177,7 @@ def measure(server: Server, targets: dict[str, str], *, repeats: int, **load) ->
 
 def queries_and_plans(urls: dict[str, str], *, explain: bool) -> tuple[dict[str, int], list[str]]:
     """Queries per request (Django's test client in this process, after one request that reads what a
-    process keeps between requests: the tags' slugs) and EXPLAIN ANALYZE of each, planned as the server
+    process keeps between requests: the catalogue of slugs and ids) and EXPLAIN ANALYZE of each, planned as the server
     runs them: prepared once with a generic plan (settings: plan_cache_mode), not re-planned per value."""
     import django
 

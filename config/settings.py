@@ -176,8 +176,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         DATABASES["default"]["OPTIONS"]["prepare_threshold"] = 1
         # …and planned once for good: left to choose, PostgreSQL re-planned the page on every execution
         # (its generic plan's estimate looked dearer than the custom plans), which cost it twice what
-        # running the page did. Only those prepared queries are affected (the ORM's are not prepared);
-        # a filter whose best plan depends on its value (the tag) is written into its query instead.
+        # running the page did. The ORM's queries are not prepared, so they are not affected (the
+        # counters' trigger functions, which cache plans too, run keyed upserts: one plan fits all);
+        # the values a feed plan depends on (ids, rating, page size) are written into its query.
         DATABASES["default"]["OPTIONS"]["options"] = " ".join(
             filter(None, [DATABASES["default"]["OPTIONS"].get("options"), "-c plan_cache_mode=force_generic_plan"]))
     else:

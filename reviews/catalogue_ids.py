@@ -39,8 +39,10 @@ def catalogue(version: int, *, knows=lambda found: True) -> Catalogue:
     kept = _kept
     if kept is not None and kept.fresh_for(version) and knows(kept):
         return kept
-    _kept = Catalogue(version, public_fetch(_SQL, []))
-    return _kept
+    found = Catalogue(version, public_fetch(_SQL, []))
+    if version:  # a copy read without a version is never reused: keep the one that can be
+        _kept = found
+    return found
 
 
 def catalogue_forget(**kwargs) -> None:

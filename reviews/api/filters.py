@@ -114,9 +114,9 @@ _SLUG_FILTERS = {  # parameter: (criterion, model, what it names, several allowe
 
 
 def feed_criteria_parse(params, *, version: int = 0) -> FeedCriteria:
-    """The public filters of a query string, checked and resolved (the slugs of every filter in one
-    query); a bad value is a 400 naming each bad parameter. The same rules as TestimonialFilter,
-    without building a form per request (the feed's hottest path)."""
+    """The public filters of a query string, checked and resolved (every filter's slugs from the
+    process's catalogue, reviews.catalogue_ids); a bad value is a 400 naming each bad parameter. The
+    same rules as TestimonialFilter, without building a form per request (the feed's hottest path)."""
     found: dict = {}
     errors: dict = {}
     wanted: dict = {}
@@ -171,16 +171,22 @@ class TestimonialFilter(django_filters.FilterSet):
         """What the filters resolved to (call after `.qs`)."""
         return FeedCriteria(**self.criteria)
 
+    def _version(self) -> int:
+        """The publication version PublicApiCacheMiddleware read for this request (0: none, read afresh)."""
+        return getattr(self.request, "feed_version", 0) or 0
+
     def filter_location(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        ids = self.criteria["location_ids"] = known_ids(Location, value, field=name, what="clinic")
+        ids = self.criteria["location_ids"] = known_ids(Location, value, field=name, what="clinic",
+                                                        version=self._version())
         return queryset.filter(location_id__in=ids)
 
     def filter_therapist(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        ids = self.criteria["therapist_ids"] = known_ids(Therapist, value, field=name, what="therapist")
+        ids = self.criteria["therapist_ids"] = known_ids(Therapist, value, field=name, what="therapist",
+                                                         version=self._version())
         return queryset.filter(therapist_id__in=ids)
 
     def filter_tag(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        (tag_id,) = known_ids(Tag, value, field=name, what="tag", several=False)
+        (tag_id,) = known_ids(Tag, value, field=name, what="tag", several=False, version=self._version())
         self.criteria["tag_id"] = tag_id
         return queryset.filter(tags=tag_id)
 
