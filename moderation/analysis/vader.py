@@ -43,6 +43,11 @@ def negated(word_lower: str) -> bool:
 class _Analyzer(_v.SentimentIntensityAnalyzer):
     """SentimentIntensityAnalyzer whose idiom, negation and "but" checks do not re-lower the text."""
 
+    def __init__(self) -> None:
+        super().__init__()
+        # the lexicon words that are not boosters: the words polarity_scores gives a valence of their own
+        self.scorable = frozenset(self.lexicon.keys() - _v.BOOSTER_DICT.keys())
+
     @staticmethod
     def _negation_check(valence: float, words_and_emoticons: list[str], start_i: int, i: int) -> float:
         w = _lowered(words_and_emoticons)
@@ -98,15 +103,32 @@ class _Analyzer(_v.SentimentIntensityAnalyzer):
         # The original's index()-based loop, kept as is: equal valences share the first's position.
         # (Its pop(si) + insert(si, x) is an assignment: the list keeps its length, so iterating it
         # by position reads the same elements as its for-loop over the list being changed.)
+        # A zero valence is skipped: its turn would only rescale some zero, which stays zero (and
+        # equal to 0 for every later index() and for score_valence).
         bi = w.index("but")
         for k in range(len(sentiments)):
             sentiment = sentiments[k]
+            if not sentiment:
+                continue
             si = sentiments.index(sentiment)
             if si < bi:
                 sentiments[si] = sentiment * 0.5
             elif si > bi:
                 sentiments[si] = sentiment * 1.5
         return sentiments
+
+    @staticmethod
+    def _sift_sentiment_scores(sentiments: list[float]) -> tuple[float, float, int]:
+        # The original's loop over the non-zero valences only (in the same order, so the sums are
+        # the same floats); the zeros are its neu_count.
+        pos_sum = 0.0
+        neg_sum = 0.0
+        for sentiment_score in filter(None, sentiments):
+            if sentiment_score > 0:
+                pos_sum += (float(sentiment_score) + 1)
+            else:
+                neg_sum += (float(sentiment_score) - 1)
+        return pos_sum, neg_sum, sentiments.count(0)
 
 
 @dataclass(frozen=True)
@@ -116,7 +138,7 @@ class VaderPass:
     scores: dict[str, float]
     words: tuple[str, ...]
     # offsets into the text as given, when it had emoji rewritten; None when the tokens are the
-    # text's own str.split() (ASCII text)
+    # text's own str.split() (text without emoji)
     spans: tuple[tuple[int, int], ...] | None
     valences: tuple[float, ...]  # before VADER's text-wide "but" rule
     lows: tuple[str, ...] = ()  # the words lower-cased
@@ -138,7 +160,7 @@ def analyzer() -> _v.SentimentIntensityAnalyzer:
 
 def _demojize(text: str, emojis: dict[str, str]) -> tuple[str, list[int] | None]:
     """VADER's emoji-to-description rewrite, with each output character's source offset."""
-    if text.isascii():  # the emoji lexicon has no ASCII keys
+    if text.isascii() or emojis.keys().isdisjoint(text):  # the emoji lexicon has no ASCII keys
         return text, None
     out: list[str] = []
     where: list[int] = []
@@ -156,12 +178,22 @@ def _demojize(text: str, emojis: dict[str, str]) -> tuple[str, list[int] | None]
 
 
 _PUNCTUATION = string.punctuation
+# Every word of a multi-word special case or booster ("kiss of death", "kind of"): an idiom can only
+# match where the words around a lexicon word are among these.
+_IDIOM_WORDS = frozenset(part for key in (*_v.SPECIAL_CASES, *_v.BOOSTER_DICT) for part in key.split(" "))
+_SO_THIS = ("so", "this")
 
 
 def _valence(sia: _Analyzer, senti: SimpleNamespace, words: _Words, lows: list[str], i: int) -> float:
     """SentimentIntensityAnalyzer.sentiment_valence for the lexicon word at i (with its
-    scalar_inc_dec and _least_check written out over the lower-cased words, not re-lowering them)."""
+    scalar_inc_dec and _least_check written out over the lower-cased words, not re-lowering them).
+
+    The negation and idiom checks are called only where they can change the valence: _negation_check
+    for the word start_i + 1 before acts only on a negation word there (or, for start_i 2, "so"/"this"
+    just before), and every n-gram _special_idioms_check looks up holds the word itself or the one two
+    before it, so it finds nothing when neither is an _IDIOM_WORDS word."""
     lexicon = sia.lexicon
+    boosters = _v.BOOSTER_DICT
     low = lows[i]
     is_cap_diff = senti.is_cap_diff
     valence = lexicon[low]
@@ -170,33 +202,34 @@ def _valence(sia: _Analyzer, senti: SimpleNamespace, words: _Words, lows: list[s
     if (i > 0 and lows[i - 1] == "no") or (i > 1 and lows[i - 2] == "no") \
             or (i > 2 and lows[i - 3] == "no" and lows[i - 1] in ["or", "nor"]):
         valence = lexicon[low] * _v.N_SCALAR
-    if words[i].isupper() and is_cap_diff:
+    if is_cap_diff and words[i].isupper():
         if valence > 0:
             valence += _v.C_INCR
         else:
             valence -= _v.C_INCR
-    for start_i in range(3):
-        if i > start_i and lows[i - (start_i + 1)] not in lexicon:
-            # scalar_inc_dec(words[i - (start_i + 1)], valence, is_cap_diff)
-            before = lows[i - (start_i + 1)]
-            s = 0.0
-            if before in _v.BOOSTER_DICT:
-                s = _v.BOOSTER_DICT[before]
-                if valence < 0:
-                    s *= -1
-                if words[i - (start_i + 1)].isupper() and is_cap_diff:
-                    if valence > 0:
-                        s += _v.C_INCR
-                    else:
-                        s -= _v.C_INCR
+    for start_i in range(min(i, 3)):
+        before = lows[i - (start_i + 1)]
+        if before in lexicon:
+            continue
+        s = 0.0  # scalar_inc_dec(words[i - (start_i + 1)], valence, is_cap_diff)
+        if before in boosters:
+            s = boosters[before]
+            if valence < 0:
+                s *= -1
+            if is_cap_diff and words[i - (start_i + 1)].isupper():
+                if valence > 0:
+                    s += _v.C_INCR
+                else:
+                    s -= _v.C_INCR
             if start_i == 1 and s != 0:
                 s = s * 0.95
             if start_i == 2 and s != 0:
                 s = s * 0.9
-            valence = valence + s
+        valence = valence + s  # even + 0.0, which turns a negated 0.0 ("no" before a word) back to 0.0
+        if negated(before) or (start_i == 2 and lows[i - 1] in _SO_THIS):
             valence = sia._negation_check(valence, words, start_i, i)
-            if start_i == 2:
-                valence = sia._special_idioms_check(valence, words, i)
+        if start_i == 2 and (low in _IDIOM_WORDS or lows[i - 2] in _IDIOM_WORDS):
+            valence = sia._special_idioms_check(valence, words, i)
     # _least_check
     if i > 1 and lows[i - 1] not in lexicon and lows[i - 1] == "least":
         if lows[i - 2] != "at" and lows[i - 2] != "very":
@@ -223,14 +256,12 @@ def run(text: str) -> VaderPass:
     lows = words.lower = list(map(str.lower, words))
     senti = SimpleNamespace(words_and_emoticons=words,
                             is_cap_diff=0 < len(words) - sum(map(str.isupper, words)) < len(words))
-    lexicon, boosters = sia.lexicon, _v.BOOSTER_DICT
-    sentiments: list[float] = []
+    sentiments: list[float] = [0] * len(words)
     last = len(words) - 1
-    for i, low in enumerate(lows):
-        if low not in lexicon or low in boosters or (low == "kind" and i < last and lows[i + 1] == "of"):
-            sentiments.append(0)
-            continue
-        sentiments.append(_valence(sia, senti, words, lows, i))
+    scorable = sia.scorable
+    for i in [i for i, low in enumerate(lows) if low in scorable]:
+        if lows[i] != "kind" or i == last or lows[i + 1] != "of":
+            sentiments[i] = _valence(sia, senti, words, lows, i)
     valences = tuple(sentiments)
     scores = sia.score_valence(sia._but_check(words, sentiments), rewritten.strip())
     return VaderPass(scores=scores, words=tuple(words), spans=spans, valences=valences, lows=tuple(lows))
