@@ -12,8 +12,13 @@ _QUOTES = str.maketrans({
     "\u00ab": '"', "\u00bb": '"', "\uff02": '"',
 })
 
-# A sentence ends at . ! ? … (with closing quotes/brackets) followed by space, or at a line break.
-_BOUNDARY = re.compile(r"(?<=[.!?\u2026])[\"')\]]*\s+|\s*\n\s*")
+# A sentence ends at . ! ? … (with closing quotes/brackets) followed by space, or at a line break:
+# the gap between sentences is r"(?<=[.!?\u2026])[\"')\]]*\s+|\s*\n\s*". Written that way, re tries
+# both branches at every character; written as below, starting with one character class, it scans
+# in C for the punctuation and whitespace characters that can open a gap and tries only there. A gap
+# after punctuation then matches from the punctuation mark, and its empty group marks where the
+# gap itself starts; a gap of whitespace holding a line break matches from that whitespace as before.
+_BOUNDARY = re.compile(r"[.!?\u2026\s](?:(?<=[.!?\u2026])()[\"')\]]*\s+|(?<=\n)\s*|[^\S\n]*\n\s*)")
 # Words that end with a full stop without ending the sentence ("Dr. Patel", "St. Peter's").
 _ABBREVIATIONS = frozenset(
     "dr drs mr mrs ms mx st jr sr vs etc eg ie approx appt dept no inc ft mt prof rev sgt lt capt gen"
@@ -32,11 +37,12 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     start = 0
     for m in _BOUNDARY.finditer(text):
-        if "\n" not in m.group():
-            word = _LAST_WORD.search(text, max(0, m.start() - 12), m.start())
+        gap = max(m.start(), m.start(1))  # after the punctuation mark (group 1), or the whitespace's start
+        if "\n" not in m.group() and text[gap - 1] == ".":  # only a full stop can end an abbreviation
+            word = _LAST_WORD.search(text, max(0, gap - 12), gap)
             if word and word.group(1).lower() in _ABBREVIATIONS:
                 continue
-        _append(spans, text, start, m.start())
+        _append(spans, text, start, gap)
         start = m.end()
     _append(spans, text, start, len(text))
     return spans
