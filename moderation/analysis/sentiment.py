@@ -19,7 +19,15 @@ from ._data import Cue, load_json
 from .outcomes import find_outcome_claims
 from .profanity import profanity_flags
 from .results import SentenceScore, Sentiment, sentence_label, text_label
-from .sentiment_classes import complaint_weight, gate_words, has_contrast, is_logistics, logistics_clause, negated_at
+from .sentiment_classes import (
+    any_class_trigger,
+    complaint_weight,
+    gate_words,
+    has_contrast,
+    is_logistics,
+    logistics_clause,
+    negated_at,
+)
 from .spanish import analyze_spanish
 from .text import ascii_quotes, sentence_spans
 
@@ -82,13 +90,20 @@ def _lexicon() -> tuple[frozenset[str], dict[str, float]]:
     return silent, added
 
 
+@lru_cache(maxsize=1)
+def _domain_words() -> frozenset[str]:
+    """The words _domain_valences can change: the silenced and the added ones."""
+    silent, added = _lexicon()
+    return silent | added.keys()
+
+
 def _domain_valences(lows: list[str], valences: tuple[float, ...], first: int, last: int,
                      ) -> tuple[float, ...] | None:
     """One sentence's token valences as this domain reads them; None when they are VADER's own."""
     silent, added = _lexicon()
     span = lows[first:last]
-    crossing = any(vader.negated(lows[j]) for j in range(max(0, first - 3), first))
-    if not crossing and silent.isdisjoint(span) and added.keys().isdisjoint(span):
+    crossing = first > 0 and vader.any_negated(lows[max(0, first - 3):first])
+    if not crossing and _domain_words().isdisjoint(span):
         return None  # most sentences: nothing for the domain to change
     ongoing = not _cues().ongoing.isdisjoint(span)  # "my knee still hurts" stays negative
     out = list(valences)
@@ -134,11 +149,19 @@ def _index_words() -> frozenset[str]:
 
 def _cues_for(words: set[str]) -> tuple[list[Cue], list[Cue]]:
     """The complaint and praise cues a sentence's words make possible, in their file order."""
-    cues = _cues()
     index, always_complaint, always_praise = _cue_index()
     hits = _index_words().intersection(words)  # a frozenset: `set & dict.keys()` rebuilds the keys
     if not hits and not always_complaint and not always_praise:
         return [], []  # most sentences
+    return _cues_of(hits)
+
+
+@lru_cache(maxsize=512)
+def _cues_of(hits: frozenset[str]) -> tuple[list[Cue], list[Cue]]:
+    """_cues_for's cues for the trigger words present (cached: the same few combinations recur;
+    the lists are not to be changed)."""
+    cues = _cues()
+    index, always_complaint, always_praise = _cue_index()
     complaint, praise = set(always_complaint), set(always_praise)
     for word in hits:
         c, p = index[word]
@@ -155,6 +178,10 @@ def _clamp(x: float) -> float:
 def _cue_weights(text: str, words: set[str], *, claim: bool = False, swearing: bool = False,
                  gate: frozenset[str] | None = None) -> tuple[float, float]:
     """(complaint, praise) of one sentence from the supported cues and the word-class mechanisms."""
+    gate = gate_words(text) if gate is None else gate
+    if not (claim or swearing) and _index_words().isdisjoint(words) and not any_class_trigger(gate) \
+            and not any(_cue_index()[1:]):
+        return 0.0, 0.0  # what the steps below add up to when no cue and no class can match (most sentences)
     complaints, praises = _cues_for(words)  # only the cues this sentence's words can set off
     complaint = praise = 0.0
     for cue in complaints:
@@ -166,7 +193,7 @@ def _cue_weights(text: str, words: set[str], *, claim: bool = False, swearing: b
         else:
             complaint += cue.weight
     praise += sum(c.weight for c in praises if c.pattern.search(text))
-    fact, relief = complaint_weight(text, words, gate_words(text) if gate is None else gate)
+    fact, relief = complaint_weight(text, words, gate)
     if claim:
         relief += OUTCOME_PRAISE  # "cut my headaches in half": a result VADER reads as neutral
     if swearing:
@@ -285,8 +312,8 @@ def analyze_sentiment(text: str, *, language: str = "en", is_spam: bool = False,
         domain = compound if adjusted is None else vader.score_slice(vpass, plain, first, token, start, end,
                                                                      valences=adjusted)
         role, score = _sentence(plain[start:end], domain,
-                                claim=any(s < end and start < e for s, e in claims),
-                                swearing=any(s < end and start < e for s, e in swearing))
+                                claim=bool(claims) and any(s < end and start < e for s, e in claims),
+                                swearing=bool(swearing) and any(s < end and start < e for s, e in swearing))
         sentences.append(SentenceScore(start=start, end=end, compound=compound,
                                        label=sentence_label(score), role=role, score=score))
         # The closing sentence is usually the verdict on the care.

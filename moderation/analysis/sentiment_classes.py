@@ -39,23 +39,59 @@ _ASCII_GATE_WORD = re.compile(r"[a-z0-9_]+")  # the same on lower-cased ASCII te
 
 class _Gated:
     """A class pattern tried only when the sentence holds one of its trigger words (a set look-up
-    is far cheaper than a regex scan, and most sentences hold none)."""
+    is far cheaper than a regex scan, and most sentences hold none).
 
-    __slots__ = ("pattern", "triggers")
+    phrases: lists of class members the pattern matches literally (spaces as whitespace, whole words
+    at both ends), a match holding one member of each. In ASCII text such a member's words are whole
+    word runs of the sentence, so they are all among its gate words; in other text re's case-folding
+    can pair letters that lower() does not, and only the trigger words are looked up."""
 
-    def __init__(self, pattern: str, triggers: set[str]) -> None:
+    __slots__ = ("pattern", "phrases", "triggers")
+
+    def __init__(self, pattern: str, triggers: set[str], *phrases: list[str]) -> None:
         self.pattern = re.compile(pattern, re.IGNORECASE)
         self.triggers = frozenset(triggers)
+        self.phrases = tuple(filter(None, map(_by_first_word, phrases)))
 
     def find(self, text: str, gate: frozenset[str]) -> re.Match[str] | None:
         """The first match, or None; gate is gate_words(text)."""
-        return None if self.triggers.isdisjoint(gate) else self.pattern.search(text)
+        if self.triggers.isdisjoint(gate):
+            return None
+        if self.phrases and text.isascii() and not all(_holds_one(gate, members) for members in self.phrases):
+            return None  # a sentence without all the words of any member (most that hold a trigger)
+        return self.pattern.search(text)
+
+
+def _member_words(member: str) -> list[str]:
+    """The lower-cased word runs of a class member, as gate_words splits a sentence."""
+    return _GATE_WORD.findall(member.lower())
 
 
 def _firsts(members: list[str]) -> set[str]:
     """One word of each member (its longest, usually its rarest: "left" of "i left"): a member can
     match only in a sentence that holds it, so the set look-up never hides a match."""
-    return {max(_GATE_WORD.findall(m.lower()), key=len) for m in members if _GATE_WORD.search(m)}
+    return {max(_member_words(m), key=len) for m in members if _GATE_WORD.search(m)}
+
+
+def _by_first_word(members: list[str]) -> dict[str, tuple[frozenset[str], ...]] | None:
+    """Each member's words under its _firsts word; None when that says no more than the trigger
+    words (all members are single words) or when a member has no word (it could match anywhere)."""
+    by_first: dict[str, set[frozenset[str]]] = {}
+    for member in members:
+        words = _member_words(member)
+        if not words:
+            return None
+        by_first.setdefault(max(words, key=len), set()).add(frozenset(words))
+    if all(len(words) == 1 for sets in by_first.values() for words in sets):
+        return None
+    # a single-word member lets its word through alone: its longer members need not be looked at
+    return {first: (frozenset({first}),) if frozenset({first}) in sets else tuple(sets)
+            for first, sets in by_first.items()}
+
+
+def _holds_one(gate: frozenset[str], by_first: dict[str, tuple[frozenset[str], ...]]) -> bool:
+    """True when the gate words hold all the words of one member."""
+    return any(words <= gate for first in by_first.keys() & gate for words in by_first[first])
 
 
 def gate_words(text: str, lowered: str | None = None) -> frozenset[str]:
@@ -96,39 +132,41 @@ def classes() -> _Classes:
     wc = load_json("sentiment_domain.json")["word_classes"]
 
     def words(name: str) -> _Gated:
-        return _Gated(rf"(?<![\w-])(?:{_alternation(wc[name])})(?![\w-])", _firsts(wc[name]))
+        return _Gated(rf"(?<![\w-])(?:{_alternation(wc[name])})(?![\w-])", _firsts(wc[name]), wc[name])
 
     agents, acts = _alternation(wc["absent_agents"]), _alternation(wc["care_acts"])
     negators = {"didn't", "didnt", "did", "don't", "dont", "doesn't", "doesnt", "does", "never"}
     gated = dict(
         # "waiting room" is a place, not a wait
         failure=_Gated(rf"(?<![\w-])(?:{_alternation(wc['service_failure'])})(?![\w-])(?!\s+(?:room|area|list))",
-                       _firsts(wc["service_failure"])),
+                       _firsts(wc["service_failure"]), wc["service_failure"]),
         repetition=frozenset(wc["repetition"]),
         wait=_Gated(rf"\b(?:{_alternation(wc['wait_words'])})\b(?:\s+[\w'-]+){{0,4}}?\s+{_NUMBER}\s*\+?\s*"
-                    rf"(?:{_alternation(wc['duration_units'])})\b", _firsts(wc["wait_words"])),
+                    rf"(?:{_alternation(wc['duration_units'])})\b", _firsts(wc["wait_words"]), wc["wait_words"]),
         neglect=_Gated(rf"\b(?:{agents})\b(?!\s+else)(?:\s+[\w']+){{0,3}}?\s+(?:{acts})\b",
-                       _firsts(wc["absent_agents"])),
+                       _firsts(wc["absent_agents"]), wc["absent_agents"], wc["care_acts"]),
         practice_neglect=_Gated(
             rf"(?<!\bi\s)\b(?:didn'?t|did\s+not|don'?t|doesn'?t|does\s+not|never)\s+"
             rf"(?:seem\s+to\s+|really\s+|even\s+|bother\s+to\s+)?(?:{_alternation(wc['practice_neglect_verbs'])})\b",
-            negators),
+            negators, wc["practice_neglect_verbs"]),
         attitude=words("staff_attitude"),
         sales=_Gated(rf"\b(?:{_alternation(wc['sales_pressure'])})\b(?:\s+[\w'$-]+){{0,5}}?\s+"
-                     rf"(?:{_alternation(wc['sales_objects'])})\b", _firsts(wc["sales_pressure"])),
+                     rf"(?:{_alternation(wc['sales_objects'])})\b", _firsts(wc["sales_pressure"]),
+                     wc["sales_pressure"], wc["sales_objects"]),
         no_result=words("no_result"),
         no_result_exceptions=words("no_result_exceptions"),
         logistics=words("logistics"),
         contrast=_Gated(rf"[,;]?\s*\b(?:{_alternation(wc['contrast'])})\b", _firsts(wc["contrast"])),
         depersonal=_Gated(rf"\blike\s+(?:i\s+was\s+)?(?:a|an|just\s+a|just\s+another|another|one\s+more)\s+"
-                          rf"(?:{_alternation(wc['depersonal_nouns'])})\b", {"like"}),
+                          rf"(?:{_alternation(wc['depersonal_nouns'])})\b", {"like"}, wc["depersonal_nouns"]),
         left=words("left_practice"),
         left_exceptions=words("left_practice_exceptions"),
         ignored=words("ignored_patient"),
         debt=words("unexpected_debt"),
         broken_promise=_Gated(rf"\b(?:{_alternation(wc['broken_promise_openers'])})\b.{{3,80}}?"
                               rf"\b(?:{_alternation(wc['broken_promise_turns'])})\b",
-                              _firsts(wc["broken_promise_openers"])),
+                              _firsts(wc["broken_promise_openers"]), wc["broken_promise_openers"],
+                              wc["broken_promise_turns"]),
     )
     first_tried = ("failure", "wait", "neglect", "practice_neglect", "attitude", "sales", "no_result", "depersonal",
                    "ignored", "broken_promise", "debt", "left")
@@ -140,11 +178,16 @@ def negated_at(text: str, start: int) -> bool:
     return bool(_NEGATED_BEFORE.search(text[max(0, start - 40):start]))
 
 
+def any_class_trigger(gate: frozenset[str]) -> bool:
+    """False when complaint_weight finds nothing for a sentence with these gate_words."""
+    return not classes().triggers.isdisjoint(gate)
+
+
 def complaint_weight(text: str, words: set[str], gate: frozenset[str]) -> tuple[float, float]:
     """(complaint, praise) weights of one sentence from the class mechanisms; words are its
     lower-cased [\\w']+ words, gate its gate_words."""
     c = classes()
-    if c.triggers.isdisjoint(gate):
+    if not any_class_trigger(gate):
         return 0.0, 0.0  # no class can match (most sentences)
     complaint = praise = 0.0
     failure = c.failure.find(text, gate)

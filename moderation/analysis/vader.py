@@ -40,6 +40,12 @@ def negated(word_lower: str) -> bool:
     return word_lower in _NEGATE or "n't" in word_lower
 
 
+def any_negated(lows: list[str] | tuple[str, ...]) -> bool:
+    """True when one of these lower-cased words is negated()."""
+    # "n't" in one word is "n't" in the words joined by spaces: no token holds whitespace.
+    return not _NEGATE.isdisjoint(lows) or "n't" in " ".join(lows)
+
+
 class _Analyzer(_v.SentimentIntensityAnalyzer):
     """SentimentIntensityAnalyzer whose idiom, negation and "but" checks do not re-lower the text."""
 
