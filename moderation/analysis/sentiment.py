@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -147,7 +148,7 @@ def _index_words() -> frozenset[str]:
     return frozenset(_cue_index()[0])
 
 
-def _cues_for(words: set[str]) -> tuple[list[Cue], list[Cue]]:
+def _cues_for(words: AbstractSet[str]) -> tuple[list[Cue], list[Cue]]:
     """The complaint and praise cues a sentence's words make possible, in their file order."""
     index, always_complaint, always_praise = _cue_index()
     hits = _index_words().intersection(words)  # a frozenset: `set & dict.keys()` rebuilds the keys
@@ -175,14 +176,13 @@ def _clamp(x: float) -> float:
     return max(-1.0, min(1.0, x))
 
 
-def _cue_weights(text: str, words: set[str], *, claim: bool = False, swearing: bool = False,
+def _cue_weights(text: str, words: AbstractSet[str], *, claim: bool = False, swearing: bool = False,
                  gate: frozenset[str] | None = None) -> tuple[float, float]:
     """(complaint, praise) of one sentence from the supported cues and the word-class mechanisms."""
     gate = gate_words(text) if gate is None else gate
-    if not (claim or swearing) and _index_words().isdisjoint(words) and not any_class_trigger(gate) \
-            and not any(_cue_index()[1:]):
-        return 0.0, 0.0  # what the steps below add up to when no cue and no class can match (most sentences)
     complaints, praises = _cues_for(words)  # only the cues this sentence's words can set off
+    if not (complaints or praises or claim or swearing or any_class_trigger(gate)):
+        return 0.0, 0.0  # what the steps below add up to when no cue and no class can match (most sentences)
     complaint = praise = 0.0
     for cue in complaints:
         match = cue.pattern.search(text)
@@ -205,9 +205,9 @@ def _sentence(text: str, compound: float, *, claim: bool = False, swearing: bool
     """The role of one sentence and its domain-adjusted score, given the cues the whole text allows."""
     cues = _cues()
     low = text.lower()
-    words = set((_ASCII_WORD if low.isascii() else _WORD).findall(low))
+    words = frozenset((_ASCII_WORD if low.isascii() else _WORD).findall(low))
     # The gate words are these words split at apostrophes: without one they are the same set.
-    gate = frozenset(words) if "'" not in low else gate_words(text, low)
+    gate = words if "'" not in low else gate_words(text, low)
     mixed = logistics_clause(text, gate)
     if mixed is not None:
         rest_text, gripe_text = mixed
@@ -249,7 +249,7 @@ def _sentence(text: str, compound: float, *, claim: bool = False, swearing: bool
     return role, round(_clamp(base + complaint + praise), 4)
 
 
-def _unmet_service(words: set[str], cared_for: bool) -> bool:
+def _unmet_service(words: AbstractSet[str], cared_for: bool) -> bool:
     """A negated service with no judgement words: "no one would explain why", "didn't even look".
 
     Complaints often state what the practice did not do, in words VADER reads as neutral. Praise

@@ -12,6 +12,7 @@ A failure word under a negation ("never once felt rushed") is praise, not a comp
 from __future__ import annotations
 
 import re
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -183,7 +184,7 @@ def any_class_trigger(gate: frozenset[str]) -> bool:
     return not classes().triggers.isdisjoint(gate)
 
 
-def complaint_weight(text: str, words: set[str], gate: frozenset[str]) -> tuple[float, float]:
+def complaint_weight(text: str, words: AbstractSet[str], gate: frozenset[str]) -> tuple[float, float]:
     """(complaint, praise) weights of one sentence from the class mechanisms; words are its
     lower-cased [\\w']+ words, gate its gate_words."""
     c = classes()

@@ -279,14 +279,15 @@ def score_slice(vpass: VaderPass, text: str, first: int, last: int, start: int, 
     from VADER's token valences or from `valences` (the same tokens, re-weighted by the domain)."""
     if first >= last:
         return 0.0
-    sia = analyzer()
-    sentiments = list((valences or vpass.valences)[first:last])
+    sentiments = (valences or vpass.valences)[first:last]
     if "but" in vpass.lows[first:last]:
         words = _Words(vpass.words[first:last])
         words.lower = list(vpass.lows[first:last])
-        sentiments = sia._but_check(words, sentiments)
+        sentiments = analyzer()._but_check(words, list(sentiments))
     # score_valence(sentiments, text[start:end])["compound"], without the pos/neu/neg shares.
     sum_s = float(sum(sentiments))
+    if not sum_s:
+        return 0.0  # normalize(0.0), rounded: punctuation adds only to a non-zero sum
     # _punctuation_emphasis(text[start:end]), counted in place
     ep_count = min(text.count("!", start, end), 4)
     qm_count = text.count("?", start, end)
