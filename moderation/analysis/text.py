@@ -29,7 +29,7 @@ _LAST_WORD = re.compile(r"([\w.]+)\.$")
 
 def ascii_quotes(text: str) -> str:
     """Typographic quotes made ASCII; nothing else changes (same length, same offsets)."""
-    return text.translate(_QUOTES)
+    return text if text.isascii() else text.translate(_QUOTES)  # isascii() is a flag look-up, not a scan
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
