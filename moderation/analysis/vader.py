@@ -188,6 +188,9 @@ _PUNCTUATION = string.punctuation
 # match where the words around a lexicon word are among these.
 _IDIOM_WORDS = frozenset(part for key in (*_v.SPECIAL_CASES, *_v.BOOSTER_DICT) for part in key.split(" "))
 _SO_THIS = ("so", "this")
+# The words before a lexicon word that sentiment_valence reacts to: boosters, negations, "no",
+# "so"/"this", "least" and idiom words (and any word with "n't", a negation too).
+_CONTEXT_WORDS = frozenset(_v.BOOSTER_DICT) | _NEGATE | {"no", "so", "this", "least"} | _IDIOM_WORDS
 
 
 def _valence(sia: _Analyzer, senti: SimpleNamespace, words: _Words, lows: list[str], i: int) -> float:
@@ -213,6 +216,11 @@ def _valence(sia: _Analyzer, senti: SimpleNamespace, words: _Words, lows: list[s
             valence += _v.C_INCR
         else:
             valence -= _v.C_INCR
+    before = lows[max(0, i - 3):i]
+    if _CONTEXT_WORDS.isdisjoint(before) and "n't" not in " ".join(before) and low not in _IDIOM_WORDS:
+        # Most lexicon words: no rule below can apply (each needs one of those words among the three
+        # before, or an idiom with this word); their + 0.0 changes nothing (no lexicon value is 0).
+        return valence
     for start_i in range(min(i, 3)):
         before = lows[i - (start_i + 1)]
         if before in lexicon:
