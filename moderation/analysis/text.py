@@ -13,12 +13,11 @@ _QUOTES = str.maketrans({
 })
 
 # A sentence ends at . ! ? … (with closing quotes/brackets) followed by space, or at a line break:
-# the gap between sentences is r"(?<=[.!?\u2026])[\"')\]]*\s+|\s*\n\s*". Written that way, re tries
-# both branches at every character; written as below, starting with one character class, it scans
-# in C for the punctuation and whitespace characters that can open a gap and tries only there. A gap
-# after punctuation then matches from the punctuation mark, and its empty group marks where the
-# gap itself starts; a gap of whitespace holding a line break matches from that whitespace as before.
-_BOUNDARY = re.compile(r"[.!?\u2026\s](?:(?<=[.!?\u2026])()[\"')\]]*\s+|(?<=\n)\s*|[^\S\n]*\n\s*)")
+# the gap between sentences is r"(?<=[.!?\u2026])[\"')\]]*\s+|\s*\n\s*". Written that way, re tries it
+# at every character. Written as below, opening with one character class, re scans in C for the few
+# characters that can open a gap, and sentence_spans moves each match's start to where the gap
+# starts: after the punctuation mark, or back over the whitespace before the line break.
+_BOUNDARY = re.compile(r"[.!?\u2026][\"')\]]*\s+|\n\s*")
 # Words that end with a full stop without ending the sentence ("Dr. Patel", "St. Peter's").
 _ABBREVIATIONS = frozenset(
     "dr drs mr mrs ms mx st jr sr vs etc eg ie approx appt dept no inc ft mt prof rev sgt lt capt gen"
@@ -37,7 +36,13 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     start = 0
     for m in _BOUNDARY.finditer(text):
-        gap = max(m.start(), m.start(1))  # after the punctuation mark (group 1), or the whitespace's start
+        gap = m.start()
+        if text[gap] == "\n":
+            # (the whitespace before belongs to no earlier match: a match takes all the whitespace after it)
+            while gap and text[gap - 1].isspace():
+                gap -= 1
+        else:
+            gap += 1  # after the punctuation mark
         if "\n" not in m.group() and text[gap - 1] == ".":  # only a full stop can end an abbreviation
             word = _LAST_WORD.search(text, max(0, gap - 12), gap)
             if word and word.group(1).lower() in _ABBREVIATIONS:
