@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from ._data import load_json
+from ._data import folds_to_ascii, load_json
 from .results import AnalysisContext, TherapistRef
 from .text import is_mostly_lowercase
 
@@ -49,16 +49,6 @@ def _ordinary_words() -> frozenset[str]:
     return frozenset(w.casefold() for w in load_json("people.json")["ordinary_word_names"])
 
 
-# The only characters beyond ASCII that re's IGNORECASE takes for ASCII letters (İ ı ſ K, found by
-# trying every code point): elsewhere a text's words, lower-cased, are the keys of the aliases they match.
-_ASCII_FOLDING = ("\u0130", "\u0131", "\u017f", "\u212a")
-
-
-def _folds_to_ascii(text: str) -> bool:
-    """Whether caseless matching may take a character of text for another one than lower() gives."""
-    return not text.isascii() and any(c in text for c in _ASCII_FOLDING)
-
-
 class _Aliases:
     r"""The aliases of one practice's therapists, matched the way one regex of all of them would be.
 
@@ -69,7 +59,7 @@ class _Aliases:
     begins an alias is tried with the regex of just those aliases, compiled when first needed: the
     same matches, left to right and not overlapping, as the whole regex's finditer. That holds for
     any text when matching with case; caseless, for every text without the few characters beyond
-    ASCII that IGNORECASE equates with an ASCII letter (see _folds_to_ascii), as no other character
+    ASCII that IGNORECASE equates with an ASCII letter (_data.ASCII_FOLDING), as no other character
     can then be part of a match's first word: the whole regex (~30 ms to compile) is left for those.
     """
 
@@ -97,7 +87,7 @@ class _Aliases:
 
     def finditer(self, text: str) -> list[re.Match[str]]:
         """The matches of the whole alias regex in text."""
-        if not self.by_word_exact or (self.flags & re.IGNORECASE and _folds_to_ascii(text)):
+        if not self.by_word_exact or (self.flags & re.IGNORECASE and folds_to_ascii(text)):
             if self._whole is None:
                 self._whole = self._pattern(self.ordered)
             return list(self._whole.finditer(text))
