@@ -11,7 +11,6 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
-from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -359,7 +358,9 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = env_int("CELERY_WORKER_MAX_MEMORY_PER_CHILD", 300_000)  # KiB
 # Two queues: "analysis" (CPU-bound) and "io" (emails, webhooks, CDN purges, beat's sweeps), so a burst
 # of analyses never delays a confirmation email. A worker started without -Q consumes both.
-CELERY_TASK_QUEUES = [Queue("analysis", routing_key="analysis"), Queue("io", routing_key="io")]
+# Written as Celery's mapping form (name → options; the same kombu Queues as Queue(name, routing_key=name)),
+# so settings import neither kombu nor Celery: commands that never enqueue start without them.
+CELERY_TASK_QUEUES = {"analysis": {"routing_key": "analysis"}, "io": {"routing_key": "io"}}
 CELERY_TASK_DEFAULT_QUEUE = "io"
 CELERY_TASK_DEFAULT_ROUTING_KEY = "io"
 CELERY_TASK_ROUTES = {"moderation.tasks.analyze_testimonial_task": {"queue": "analysis", "routing_key": "analysis"}}
@@ -513,14 +514,8 @@ if not all(h.isdigit() and int(h) <= 23 for h in _digest_hours):
 MODERATION_DIGEST_HOURS = sorted({int(h) for h in _digest_hours})
 # Days a digest's links to the admin stay valid (login is still required to act).
 MODERATION_DIGEST_LINK_DAYS = env_int("MODERATION_DIGEST_LINK_DAYS", 7)
-if MODERATION_DIGEST_HOURS:
-    from celery.schedules import crontab
-
-    CELERY_BEAT_SCHEDULE["moderation-digest"] = {
-        # Moderators and clinic managers hear what waits in their clinics and what was flagged high.
-        "task": "moderation.tasks.send_moderation_digest_task",
-        "schedule": crontab(minute=0, hour=",".join(map(str, MODERATION_DIGEST_HOURS))),
-    }
+# Its beat entry ("moderation-digest", a crontab at those hours) is added by config/celery.py, where Celery
+# is loaded: importing celery.schedules here would load Celery into every manage.py command.
 
 # ---------------------------------------------------------------------------- logging
 # Every line goes through one handler whose filter removes email addresses, withdrawal/renewal tokens and

@@ -16,17 +16,20 @@ import logging
 import threading
 import time
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
-from celery import Task
 from django.conf import settings
 from django.db import DatabaseError
 from django.utils import timezone
 
 from reviews.models import Testimonial
 
+if TYPE_CHECKING:  # Celery loads with moderation.tasks, when something is enqueued, not with Django
+    from celery import Task
+
 logger = logging.getLogger(__name__)
 
-Job = tuple[Task, Sequence[object]]
+Job = tuple["Task", Sequence[object]]
 
 _breaker_lock = threading.Lock()
 _breaker_open_until = 0.0  # time.monotonic() before which nothing is sent

@@ -8,6 +8,7 @@ from celery.exceptions import Retry
 from django.conf import settings
 from django.db import OperationalError
 
+from config.celery import app  # noqa: F401 (first: shared_task binds to the project's app, not Celery's default)
 from reviews.models import Testimonial
 
 logger = logging.getLogger(__name__)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from ._data import Cue, load_json, words_of
+from ._data import Cue, CueSet, load_json, words_of
 from .results import OutcomeClaim
 
 
 @lru_cache(maxsize=1)
-def _patterns() -> tuple[Cue, ...]:
+def _patterns() -> CueSet:
     """The claim patterns with their word-class placeholders ({SYMPTOM}, {N}, …) filled in."""
     raw = load_json("outcome_patterns.json")
 
@@ -18,13 +18,13 @@ def _patterns() -> tuple[Cue, ...]:
             pattern = pattern.replace("{" + name + "}", alternation)
         return pattern
 
-    return tuple(Cue(p, pattern=expand(p["re"])) for p in raw["patterns"])
+    return CueSet(Cue(p, pattern=expand(p["re"])) for p in raw["patterns"])
 
 
 def find_outcome_claims(text: str) -> tuple[OutcomeClaim, ...]:
     """Claims in text order; overlapping matches are merged into one span."""
-    words = words_of(text)
-    spans = sorted(m.span() for c in _patterns() if c.applies(words) for m in c.pattern.finditer(text))
+    spans = [m.span() for c in _patterns().applicable(words_of(text)) for m in c.finditer(text)]
+    spans.sort()
     merged: list[list[int]] = []
     for start, end in spans:
         if merged and start <= merged[-1][1]:

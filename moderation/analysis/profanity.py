@@ -7,6 +7,7 @@ words is both faster and safer for a physical-therapy practice.
 from __future__ import annotations
 
 import re
+import string
 from functools import lru_cache
 
 from ._data import load_lines
@@ -64,13 +65,40 @@ def _spellings() -> frozenset[str]:
     return frozenset(words | {w.replace("u", "v") for w in words} | {w.replace("i", "l") for w in words})
 
 
-_LETTERS = re.compile(r"[a-z]+")
-_SEPARATORS = str.maketrans("", "", "'._-")
-_JOINED_LETTERS = re.compile(r"(?<![a-z])[a-z]++(?:['._-]+[a-z]+)+")  # letter runs joined by separators
+_SEPARATORS = "'._-"
+_DELETE_SEPARATORS = str.maketrans("", "", _SEPARATORS)
 _EDGES = ".,;:!?\"()[]{}"
 # A token where a mark or digit touches a letter (b!tch, a$$, sh1t, @ss): masked and leet forms hide there.
 _MARK_BY_LETTER = re.compile(r"[A-Za-z][*#%@$^&0-9|+]|[*#%@$^&0-9|+!][A-Za-z]")
 _SPACE = re.compile(r"\s")
+
+
+def _byte_table(classes: dict[str, str]) -> bytes:
+    """A bytes.translate table: each character of a class's string to the class's byte, the rest
+    (the UTF-8 bytes of non-ASCII characters too) to a space."""
+    table = bytearray(b" " * 256)
+    for kind, chars in classes.items():
+        for c in chars:
+            table[ord(c)] = ord(kind)
+    return bytes(table)
+
+
+_LETTER_BYTES = _byte_table({c: c for c in string.ascii_lowercase})
+# Letters, _MARK_BY_LETTER's marks and "!" (a mark only before a letter), each as one byte.
+_MARK_BYTES = _byte_table({"a": string.ascii_letters, "*": "*#%@$^&0123456789|+", "!": "!"})
+
+
+def _runs(low: bytes, *, joined: bool) -> list[str]:
+    """The [a-z]+ runs of a lower-cased text's bytes, split in C; with joined, of the text without the
+    separators, where runs joined by them (s.h.i.t, sh'it) come out as one word."""
+    return low.translate(_LETTER_BYTES, _SEPARATORS.encode() if joined else b"").decode().split()
+
+
+def _has_mark_by_letter(text: str) -> bool:
+    """Whether _MARK_BY_LETTER matches somewhere, from substring tests on the bytes mapped to kinds
+    (most texts have no such token and skip the scan, which re cannot speed up: it starts with a class)."""
+    kinds = text.encode().translate(_MARK_BYTES)
+    return b"a*" in kinds or b"*a" in kinds or b"!a" in kinds
 
 
 def _candidates(text: str) -> list[re.Match[str]]:
@@ -81,15 +109,20 @@ def _candidates(text: str) -> list[re.Match[str]]:
     separators removed; only tokens where a mark or digit touches a letter go through the regex."""
     low = text.lower()
     spellings = _spellings()
+    raw = low.encode()
     # A token can only reach a listed word through the separators when letters run on both sides of
     # one (sh'it, s.h.i.t): otherwise its letters are a plain run the first test has seen. So the
-    # token-by-token test runs only when such a joined run spells a listed word.
-    whole = not spellings.isdisjoint(_LETTERS.findall(low)) or (
-        not spellings.isdisjoint([run.translate(_SEPARATORS) for run in _JOINED_LETTERS.findall(low)])
-        and any(token.strip(_EDGES).translate(_SEPARATORS) in spellings
+    # token-by-token test runs only when such a joined run spells a listed word. With the separators
+    # removed, the runs are the plain runs not touching a separator and the joined runs' letters:
+    # once no plain run is listed, none of these is listed exactly when no joined run spells one.
+    whole = not spellings.isdisjoint(_runs(raw, joined=False)) or (
+        not spellings.isdisjoint(_runs(raw, joined=True))
+        and any(token.strip(_EDGES).translate(_DELETE_SEPARATORS) in spellings
                 for token in set(low.split()) if not token.isalpha()))
     if whole:
         return list(_matcher().finditer(text))
+    if not _has_mark_by_letter(text):
+        return []
     found: dict[tuple[int, int], re.Match[str]] = {}
     for mark in _MARK_BY_LETTER.finditer(text):
         space = _SPACE.search(text, mark.end())

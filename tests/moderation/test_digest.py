@@ -92,9 +92,16 @@ def test_a_manager_cannot_follow_a_link_into_another_clinic(practice, client):
 
 
 def test_the_digest_is_on_the_beat_schedule_at_the_configured_hours(settings):
-    entry = settings.CELERY_BEAT_SCHEDULE["moderation-digest"]
+    from config.celery import app, beat_schedule
+
+    entry = app.conf.beat_schedule["moderation-digest"]  # what beat runs, built from settings at start-up
     assert entry["task"] == "moderation.tasks.send_moderation_digest_task"
     assert entry["schedule"].hour == {8} and entry["schedule"].minute == {0}
+    settings.MODERATION_DIGEST_HOURS = [7, 15]
+    assert beat_schedule()["moderation-digest"]["schedule"].hour == {7, 15}
+    settings.MODERATION_DIGEST_HOURS = []
+    assert "moderation-digest" not in beat_schedule()
+    assert "sweep-pending-testimonials" in beat_schedule()
 
 
 @pytest.mark.django_db(transaction=True)

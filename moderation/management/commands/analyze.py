@@ -54,6 +54,8 @@ class Command(BaseCommand):
         from moderation.analysis import analyze, duplicate_flag
 
         seen: set[str] = set()
+        # What json.dumps(payload, ensure_ascii=False) builds for every call, built once for the batch.
+        encode = json.JSONEncoder(ensure_ascii=False).encode
         for number, line in enumerate(stream, start=1):
             if not line.strip():
                 continue
@@ -74,7 +76,7 @@ class Command(BaseCommand):
             if result.fingerprint in seen:
                 payload["flags"].append(duplicate_flag().to_dict())
             seen.add(result.fingerprint)
-            self.stdout.write(json.dumps(payload, ensure_ascii=False))
+            self.stdout.write(encode(payload))
 
     def _context(self):
         """The practice's therapists, staff and clinics from the database, when there is one."""
