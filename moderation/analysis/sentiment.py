@@ -185,14 +185,14 @@ def _cue_weights(text: str, words: AbstractSet[str], *, claim: bool = False, swe
         return 0.0, 0.0  # what the steps below add up to when no cue and no class can match (most sentences)
     complaint = praise = 0.0
     for cue in complaints:
-        match = cue.pattern.search(text)
+        match = cue.search(text)
         if match is None:
             continue
         if negated_at(text, match.start()):
             praise -= cue.weight * NEGATED_COMPLAINT_SHARE  # "not a single appointment started late"
         else:
             complaint += cue.weight
-    praise += sum(c.weight for c in praises if c.pattern.search(text))
+    praise += sum(c.weight for c in praises if c.search(text))
     fact, relief = complaint_weight(text, words, gate)
     if claim:
         relief += OUTCOME_PRAISE  # "cut my headaches in half": a result VADER reads as neutral

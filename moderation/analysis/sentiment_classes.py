@@ -16,7 +16,7 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ._data import load_json
+from ._data import Cue, load_json
 
 FACT_WEIGHT = -0.5  # one complaint stated as a fact, in words VADER reads as neutral
 ATTITUDE_WEIGHT = -0.6
@@ -47,12 +47,18 @@ class _Gated:
     word runs of the sentence, so they are all among its gate words; in other text re's case-folding
     can pair letters that lower() does not, and only the trigger words are looked up."""
 
-    __slots__ = ("pattern", "phrases", "triggers")
+    __slots__ = ("cue", "phrases", "triggers")
 
     def __init__(self, pattern: str, triggers: set[str], *phrases: list[str]) -> None:
-        self.pattern = re.compile(pattern, re.IGNORECASE)
+        # A Cue for its search: compiled when first needed, scanning the lower-cased sentence
+        # without IGNORECASE where that finds the same spans (see _data.Cue.finditer).
+        self.cue = Cue({}, pattern=pattern)
         self.triggers = frozenset(triggers)
         self.phrases = tuple(filter(None, map(_by_first_word, phrases)))
+
+    def search(self, text: str) -> re.Match[str] | None:
+        """The pattern's first match in text (its group() may be lower-cased: use the span)."""
+        return self.cue.search(text)
 
     def find(self, text: str, gate: frozenset[str]) -> re.Match[str] | None:
         """The first match, or None; gate is gate_words(text)."""
@@ -60,7 +66,7 @@ class _Gated:
             return None
         if self.phrases and text.isascii() and not all(_holds_one(gate, members) for members in self.phrases):
             return None  # a sentence without all the words of any member (most that hold a trigger)
-        return self.pattern.search(text)
+        return self.cue.search(text)
 
 
 def _member_words(member: str) -> list[str]:
@@ -236,7 +242,7 @@ def logistics_clause(text: str, gate: frozenset[str]) -> tuple[str, str] | None:
     if m is None or m.start() == 0:
         return None
     before, after = text[:m.start()], text[m.end():]
-    in_before, in_after = c.logistics.pattern.search(before), c.logistics.pattern.search(after)
+    in_before, in_after = c.logistics.search(before), c.logistics.search(after)
     if in_after and not in_before:
         return before, after
     if in_before and not in_after:
