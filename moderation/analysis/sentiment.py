@@ -297,6 +297,8 @@ def analyze_sentiment(text: str, *, language: str = "en", is_spam: bool = False,
     spans = sentence_spans(plain)
     lows = vpass.lows
     starts = None if vpass.spans is None else [s for s, _ in vpass.spans]  # ascending, in text order
+    # _domain_valences changes nothing in a text without domain words and negations
+    domain_text = not _domain_words().isdisjoint(lows) or vader.any_negated(lows)
     for n, (start, end) in enumerate(spans):
         if starts is None:
             # The tokens are the text's str.split(): each starts inside one sentence (sentences end
@@ -308,7 +310,7 @@ def analyze_sentiment(text: str, *, language: str = "en", is_spam: bool = False,
             first = bisect_left(starts, start, token)  # the first token starting at or after start
             token = bisect_left(starts, end, first)  # the first starting at or after end
         compound = vader.score_slice(vpass, plain, first, token, start, end)
-        adjusted = _domain_valences(lows, vpass.valences, first, token)
+        adjusted = _domain_valences(lows, vpass.valences, first, token) if domain_text else None
         domain = compound if adjusted is None else vader.score_slice(vpass, plain, first, token, start, end,
                                                                      valences=adjusted)
         role, score = _sentence(plain[start:end], domain,

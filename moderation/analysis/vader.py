@@ -267,7 +267,9 @@ def run(text: str) -> VaderPass:
                                              for m in _TOKEN.finditer(rewritten))
     # SentiText._strip_punc_if_word: the token without its punctuation, unless that leaves 2 characters or fewer
     words = _Words([token if len(stripped := token.strip(_PUNCTUATION)) <= 2 else stripped for token in tokens])
-    lows = words.lower = list(map(str.lower, words))
+    # Each word lower-cased, in three C calls: no word holds a space, and lower() reads no context
+    # across one (its only context rule, Greek final sigma, stops at a space).
+    lows = words.lower = " ".join(words).lower().split(" ")
     senti = SimpleNamespace(words_and_emoticons=words,
                             is_cap_diff=0 < len(words) - sum(map(str.isupper, words)) < len(words))
     sentiments: list[float] = [0] * len(words)
