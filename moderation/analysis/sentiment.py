@@ -300,12 +300,13 @@ def analyze_sentiment(text: str, *, language: str = "en", is_spam: bool = False,
     # _domain_valences changes nothing in a text without domain words and negations
     domain_text = not _domain_words().isdisjoint(lows) or vader.any_negated(lows)
     for n, (start, end) in enumerate(spans):
+        sentence = plain[start:end]
         if starts is None:
             # The tokens are the text's str.split(): each starts inside one sentence (sentences end
             # at whitespace, and a closing quote left out of one belongs to its last token), so a
             # sentence's own split() counts the tokens that start in it.
             first = token
-            token = first + len(plain[start:end].split())
+            token = first + len(sentence.split())
         else:
             first = bisect_left(starts, start, token)  # the first token starting at or after start
             token = bisect_left(starts, end, first)  # the first starting at or after end
@@ -313,7 +314,7 @@ def analyze_sentiment(text: str, *, language: str = "en", is_spam: bool = False,
         adjusted = _domain_valences(lows, vpass.valences, first, token) if domain_text else None
         domain = compound if adjusted is None else vader.score_slice(vpass, plain, first, token, start, end,
                                                                      valences=adjusted)
-        role, score = _sentence(plain[start:end], domain,
+        role, score = _sentence(sentence, domain,
                                 claim=bool(claims) and any(s < end and start < e for s, e in claims),
                                 swearing=bool(swearing) and any(s < end and start < e for s, e in swearing))
         sentences.append(SentenceScore(start=start, end=end, compound=compound,

@@ -194,7 +194,7 @@ def complaint_weight(text: str, words: AbstractSet[str], gate: frozenset[str]) -
     """(complaint, praise) weights of one sentence from the class mechanisms; words are its
     lower-cased [\\w']+ words, gate its gate_words."""
     c = classes()
-    if not any_class_trigger(gate):
+    if c.triggers.isdisjoint(gate):
         return 0.0, 0.0  # no class can match (most sentences)
     complaint = praise = 0.0
     failure = c.failure.find(text, gate)
