@@ -56,6 +56,9 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
 def _append(spans: list[tuple[int, int]], text: str, start: int, end: int) -> None:
     """Add a span if it holds anything but whitespace."""
     chunk = text[start:end]
+    if chunk and not chunk[0].isspace() and not chunk[-1].isspace():
+        spans.append((start, end))  # already trimmed: most chunks, the gaps took the whitespace
+        return
     stripped = chunk.strip()
     if stripped:
         lead = len(chunk) - len(chunk.lstrip())
