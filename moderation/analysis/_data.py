@@ -115,21 +115,26 @@ class Cue:
         """True when the text's words make a match possible."""
         return not self.any or not self.any.isdisjoint(words)
 
-    def finditer(self, text: str) -> Iterator[re.Match[str]]:
-        """self.pattern.finditer(text), with the same spans. A caseless pattern written in lower case
-        scans the lower-cased text instead (see _lower_case_twin): the matches' group() is then in
-        lower case."""
+    def _scan(self, text: str) -> tuple[re.Pattern[str], str]:
+        """The pattern to scan with and the text to scan: a caseless pattern written in lower case
+        scans the lower-cased text instead (see _lower_case_twin), with the same spans."""
         lowered = lowered_in_place(text)
         if lowered is not None:
             if self._twin is False:
                 self._twin = _lower_case_twin(self._source, self._flags)
             if self._twin is not None:
-                return self._twin.finditer(lowered)
-        return self.pattern.finditer(text)
+                return self._twin, lowered
+        return self.pattern, text
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        """self.pattern.finditer(text), with the same spans (a match's group() may be lower-cased)."""
+        pattern, scanned = self._scan(text)
+        return pattern.finditer(scanned)
 
     def search(self, text: str) -> re.Match[str] | None:
-        """self.pattern.search(text), by the same way as finditer."""
-        return next(self.finditer(text), None)
+        """self.pattern.search(text), with the same span (its group() may be lower-cased)."""
+        pattern, scanned = self._scan(text)
+        return pattern.search(scanned)
 
 
 class CueSet:
