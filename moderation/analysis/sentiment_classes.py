@@ -60,9 +60,11 @@ class _Gated:
         """The pattern's first match in text (its group() may be lower-cased: use the span)."""
         return self.cue.search(text)
 
-    def find(self, text: str, gate: frozenset[str]) -> re.Match[str] | None:
-        """The first match, or None; gate is gate_words(text)."""
-        if self.triggers.isdisjoint(gate):
+    def find(self, text: str, gate: frozenset[str], present: frozenset[str] | None = None) -> re.Match[str] | None:
+        """The first match, or None; gate is gate_words(text). present: classes().triggers & gate, for
+        a class complaint_weight tries first (its triggers are among those): the same trigger test
+        on the few trigger words present instead of the whole sentence's words."""
+        if self.triggers.isdisjoint(gate if present is None else present):
             return None
         if self.phrases and text.isascii() and not all(_holds_one(gate, members) for members in self.phrases):
             return None  # a sentence without all the words of any member (most that hold a trigger)
@@ -194,35 +196,36 @@ def complaint_weight(text: str, words: AbstractSet[str], gate: frozenset[str]) -
     """(complaint, praise) weights of one sentence from the class mechanisms; words are its
     lower-cased [\\w']+ words, gate its gate_words."""
     c = classes()
-    if c.triggers.isdisjoint(gate):
+    present = c.triggers.intersection(gate)
+    if not present:
         return 0.0, 0.0  # no class can match (most sentences)
     complaint = praise = 0.0
-    failure = c.failure.find(text, gate)
+    failure = c.failure.find(text, gate, present)
     if failure is not None:
         if negated_at(text, failure.start()):
             praise -= FACT_WEIGHT * NEGATED_SHARE
         elif not c.repetition.isdisjoint(words) or re.search(r"\b\d+\s+times\b|\bthree\s+times\b", text, re.I):
             complaint += FACT_WEIGHT
-    wait = c.wait.find(text, gate)
+    wait = c.wait.find(text, gate, present)
     if wait is not None and complaint == 0 and not negated_at(text, wait.start()):
         complaint += FACT_WEIGHT
-    neglect = c.neglect.find(text, gate) or c.practice_neglect.find(text, gate)
+    neglect = c.neglect.find(text, gate, present) or c.practice_neglect.find(text, gate, present)
     if neglect is not None and not c.no_result_exceptions.find(text, gate):
         complaint += FACT_WEIGHT
-    attitude = c.attitude.find(text, gate)
+    attitude = c.attitude.find(text, gate, present)
     if attitude is not None:
         if negated_at(text, attitude.start()):
             praise -= ATTITUDE_WEIGHT * NEGATED_SHARE
         else:
             complaint += ATTITUDE_WEIGHT
-    if c.sales.find(text, gate):
+    if c.sales.find(text, gate, present):
         complaint += FACT_WEIGHT
-    if c.no_result.find(text, gate) and not c.no_result_exceptions.find(text, gate):
+    if c.no_result.find(text, gate, present) and not c.no_result_exceptions.find(text, gate):
         complaint += FACT_WEIGHT
     for pattern in (c.depersonal, c.ignored, c.broken_promise, c.debt):
-        if pattern.find(text, gate):
+        if pattern.find(text, gate, present):
             complaint += FACT_WEIGHT
-    if c.left.find(text, gate) and not c.left_exceptions.find(text, gate):
+    if c.left.find(text, gate, present) and not c.left_exceptions.find(text, gate):
         complaint += FACT_WEIGHT
     return max(complaint, -1.2), praise
 
