@@ -17,6 +17,7 @@ from .text import is_mostly_lowercase
 
 _CAP = r"(?:[A-Z](?:[a-z]+|'[A-Z][a-z]+)(?:[A-Z][a-z]+)?(?:-[A-Z][a-z]+)?)"
 _FULL = rf"(?P<name>{_CAP}(?:[ \t]+{_CAP}){{1,2}})"
+_FULL_NAME = re.compile(_FULL)
 _QUOTE_THEN_CAPITAL = re.compile(r"[\"“'(][A-Z]")
 _QUOTED_NICK = re.compile(r"[ \t]+[\"“'(][A-Z][a-z]+[\"”')][ \t]+")
 _TITLE_BEFORE = re.compile(r"(?i:\b(?:dr|doctor|prof|professor)\.?\s*)$")
@@ -104,9 +105,18 @@ def name_flags(text: str, context: AnalysisContext) -> list[FlagHit]:
     spans: list[tuple[int, int, str]] = []
     words = words_of(text)
     tail = max(0, len(text) - 80)  # a sign-off is at the very end
+    shaped = None  # whether _FULL matches anywhere in text, looked for when first needed
     for pattern, needs in patterns:
         if needs and needs.isdisjoint(words):
             continue
+        if pattern is patterns[0][0] or pattern is patterns[1][0] or pattern is patterns[3][0]:
+            # These scan the whole text and match only where _FULL does: a text without a run of
+            # capitalised words (half of them) is settled by one search for _FULL, which re runs
+            # quickly from capital to capital (those patterns are tried caselessly at every character).
+            if shaped is None:
+                shaped = _FULL_NAME.search(text) is not None
+            if not shaped:
+                continue
         if pattern is patterns[4][0] and not _QUOTE_THEN_CAPITAL.search(text):
             continue  # no quoted nickname possible: skip a scan that cannot skip ahead
         for m in pattern.finditer(text, tail if pattern is patterns[2][0] else 0):
