@@ -35,6 +35,12 @@ def _single_words() -> frozenset[str]:
     return frozenset(key for key in _vocabulary()[0] if " " not in key)
 
 
+@lru_cache(maxsize=1)
+def _first_pairs() -> frozenset[tuple[str, str]]:
+    """The first two words of each multi-word synonym."""
+    return frozenset(tuple(key.split(" ")[:2]) for key in _vocabulary()[0] if " " in key)
+
+
 def find_tags(text: str) -> tuple[str, ...]:
     """Tag slugs for the conditions and body regions the text names, in a stable order."""
     by_synonym, starts, implies = _vocabulary()
@@ -44,7 +50,11 @@ def find_tags(text: str) -> tuple[str, ...]:
     present = words_of(text)
     for word in present.intersection(_single_words()):
         found.update(by_synonym[word])
-    if not starts.isdisjoint(present):
+    # A multi-word synonym starts where two adjacent words are its first two: without such a pair
+    # (~3 texts in 4 holding a start word: "on", "my", "his"), the n-gram loop finds nothing (its
+    # look-ups past the last word repeat single words already found). zip and isdisjoint pair and
+    # test the words in C.
+    if not starts.isdisjoint(present) and not _first_pairs().isdisjoint(zip(words, words[1:], strict=False)):
         for i, word in enumerate(words):
             if word in starts:
                 for n in range(2, _LONGEST + 1):
