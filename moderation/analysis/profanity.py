@@ -94,11 +94,27 @@ def _runs(low: bytes, *, joined: bool) -> list[str]:
     return low.translate(_LETTER_BYTES, _SEPARATORS.encode() if joined else b"").decode().split()
 
 
-def _has_mark_by_letter(text: str) -> bool:
-    """Whether _MARK_BY_LETTER matches somewhere, from substring tests on the bytes mapped to kinds
-    (most texts have no such token and skip the scan, which re cannot speed up: it starts with a class)."""
+_MARK_BY_LETTER_KINDS = (b"a*", b"*a", b"!a")  # _MARK_BY_LETTER's two branches over _MARK_BYTES' kinds
+
+
+def _marks_by_letter(text: str) -> list[int]:
+    """Where _MARK_BY_LETTER matches, overlapping places included, in order: the first character's
+    offset. Found by substring searches on the bytes mapped to kinds, in C: re cannot skip ahead
+    in a scan with a pattern that starts with a class, and this one runs over every text."""
     kinds = text.encode().translate(_MARK_BYTES)
-    return b"a*" in kinds or b"*a" in kinds or b"!a" in kinds
+    if not text.isascii():
+        # Byte offsets are not character offsets: the kinds only tell whether to scan (a character
+        # beyond ASCII is a space there, as it matches neither class).
+        if any(kind in kinds for kind in _MARK_BY_LETTER_KINDS):
+            return [m.start() for m in _MARK_BY_LETTER.finditer(text)]
+        return []
+    starts = []
+    for kind in _MARK_BY_LETTER_KINDS:
+        at = kinds.find(kind)
+        while at >= 0:
+            starts.append(at)
+            at = kinds.find(kind, at + 1)
+    return sorted(starts)
 
 
 def _candidates(text: str) -> list[re.Match[str]]:
@@ -121,12 +137,15 @@ def _candidates(text: str) -> list[re.Match[str]]:
                 for token in set(low.split()) if not token.isalpha()))
     if whole:
         return list(_matcher().finditer(text))
-    if not _has_mark_by_letter(text):
-        return []
     found: dict[tuple[int, int], re.Match[str]] = {}
-    for mark in _MARK_BY_LETTER.finditer(text):
-        space = _SPACE.search(text, mark.end())
-        start = max(text.rfind(c, 0, mark.start()) for c in " \n\t") + 1
+    end = 0
+    for at in _marks_by_letter(text):
+        if at < end:
+            # A place in the token just scanned (no whitespace between them): the same token again,
+            # as a place overlapping a match of _MARK_BY_LETTER.finditer is.
+            continue
+        space = _SPACE.search(text, at + 2)
+        start = max(text.rfind(c, 0, at) for c in " \n\t") + 1
         end = space.start() if space else len(text)
         found.update((m.span(), m) for m in _matcher().finditer(text, start, end))
     return [found[span] for span in sorted(found)]
