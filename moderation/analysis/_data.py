@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Iterator
+from collections.abc import Set as AbstractSet
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
@@ -142,23 +143,30 @@ class CueSet:
     possible are found by one set intersection instead of a test per cue (the same cues as
     [c for c in cues if c.applies(words)])."""
 
-    __slots__ = ("_always", "_by_word", "_triggers", "cues")
+    __slots__ = ("_always", "_by_word", "_chosen", "_triggers", "cues")
 
     def __init__(self, cues: Iterable[Cue]) -> None:
         self.cues = tuple(cues)
-        self._always = frozenset(i for i, cue in enumerate(self.cues) if not cue.any)
+        self._always = tuple(cue for cue in self.cues if not cue.any)
         self._by_word: dict[str, list[int]] = {}
         for i, cue in enumerate(self.cues):
             for word in cue.any:
                 self._by_word.setdefault(word, []).append(i)
         self._triggers = frozenset(self._by_word)
+        self._chosen: dict[frozenset[str], tuple[Cue, ...]] = {}
 
-    def applicable(self, words: frozenset[str]) -> list[Cue]:
-        """The cues that apply to a text with these words, in order."""
+    def applicable(self, words: AbstractSet[str]) -> tuple[Cue, ...]:
+        """The cues that apply to a text with these words, in order (kept per set of trigger words
+        present: the same few combinations recur)."""
         present = self._triggers.intersection(words)
         if not present:
-            return [self.cues[i] for i in sorted(self._always)]
-        chosen = set(self._always)
-        for word in present:
-            chosen.update(self._by_word[word])
-        return [self.cues[i] for i in sorted(chosen)]
+            return self._always  # most texts and sentences
+        chosen = self._chosen.get(present)
+        if chosen is None:
+            if len(self._chosen) >= 1024:
+                self._chosen.clear()
+            indexes = {i for i, cue in enumerate(self.cues) if not cue.any}
+            for word in present:
+                indexes.update(self._by_word[word])
+            chosen = self._chosen[present] = tuple(self.cues[i] for i in sorted(indexes))
+        return chosen

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from . import vader
-from ._data import Cue, load_json
+from ._data import Cue, CueSet, load_json
 from .outcomes import find_outcome_claims
 from .profanity import profanity_flags
 from .results import SentenceScore, Sentiment, sentence_label, text_label
@@ -127,48 +127,15 @@ def _domain_valences(lows: list[str], valences: tuple[float, ...], first: int, l
 
 
 @lru_cache(maxsize=1)
-def _cue_index() -> tuple[dict[str, tuple[frozenset[int], frozenset[int]]], frozenset[int], frozenset[int]]:
-    """Trigger word → (indexes of complaint cues, of praise cues) it can set off; and the cues
-    without trigger words, always tried."""
-    index: dict[str, tuple[set[int], set[int]]] = {}
-    always: tuple[set[int], set[int]] = (set(), set())
-    for kind, cues in enumerate((_cues().complaint, _cues().praise)):
-        for n, cue in enumerate(cues):
-            if not cue.any:
-                always[kind].add(n)
-            for word in cue.any:
-                index.setdefault(word, (set(), set()))[kind].add(n)
-    return ({w: (frozenset(c), frozenset(p)) for w, (c, p) in index.items()},
-            frozenset(always[0]), frozenset(always[1]))
+def _cue_sets() -> tuple[CueSet, CueSet]:
+    """The complaint and the praise cues, each indexed by their trigger words."""
+    return CueSet(_cues().complaint), CueSet(_cues().praise)
 
 
-@lru_cache(maxsize=1)
-def _index_words() -> frozenset[str]:
-    """The trigger words of the cue index."""
-    return frozenset(_cue_index()[0])
-
-
-def _cues_for(words: AbstractSet[str]) -> tuple[list[Cue], list[Cue]]:
+def _cues_for(words: AbstractSet[str]) -> tuple[tuple[Cue, ...], tuple[Cue, ...]]:
     """The complaint and praise cues a sentence's words make possible, in their file order."""
-    index, always_complaint, always_praise = _cue_index()
-    hits = _index_words().intersection(words)  # a frozenset: `set & dict.keys()` rebuilds the keys
-    if not hits and not always_complaint and not always_praise:
-        return [], []  # most sentences
-    return _cues_of(hits)
-
-
-@lru_cache(maxsize=512)
-def _cues_of(hits: frozenset[str]) -> tuple[list[Cue], list[Cue]]:
-    """_cues_for's cues for the trigger words present (cached: the same few combinations recur;
-    the lists are not to be changed)."""
-    cues = _cues()
-    index, always_complaint, always_praise = _cue_index()
-    complaint, praise = set(always_complaint), set(always_praise)
-    for word in hits:
-        c, p = index[word]
-        complaint |= c
-        praise |= p
-    return [cues.complaint[n] for n in sorted(complaint)], [cues.praise[n] for n in sorted(praise)]
+    complaint, praise = _cue_sets()
+    return complaint.applicable(words), praise.applicable(words)
 
 
 def _clamp(x: float) -> float:
