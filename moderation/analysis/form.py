@@ -2,15 +2,16 @@
 from __future__ import annotations
 
 import re
+import string
 
 from .results import FlagHit
+from .text import byte_classes
 
 MIN_CHARS = 20  # "Bri rocks 💪", "GREAT PT!!", "ok": nothing for a reader to learn
 SHOUTING_SHARE = 0.7  # share of words written in capitals
 SHOUTING_MIN_WORDS = 5  # a few capitalised acronyms (ACL, PT, NJ) are not shouting
 _WORD = re.compile(r"[^\W\d_]{2,}")
-# Bytes to capitals: each ASCII capital letter to b"A", any other byte to b" ".
-_CAPITALS_AS_A = bytes(ord("A") if chr(b).isupper() and b < 128 else ord(" ") for b in range(256))
+_CAPITALS_AS_A = byte_classes({"A": string.ascii_uppercase})  # each ASCII capital to b"A", any other byte to b" "
 
 
 def too_short_flag(text: str) -> FlagHit | None:

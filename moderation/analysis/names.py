@@ -9,6 +9,7 @@ author's last name when the form gave it. Therapists, staff, clinics and titled 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 
 from ._data import load_json, words_of
@@ -23,8 +24,22 @@ _QUOTED_NICK = re.compile(r"[ \t]+[\"“'(][A-Z][a-z]+[\"”')][ \t]+")
 _TITLE_BEFORE = re.compile(r"(?i:\b(?:dr|doctor|prof|professor)\.?\s*)$")
 
 
+@dataclass(frozen=True)
+class _NameCue:
+    """A pattern that finds a full name in its "name" group, and what rules a text out before its scan."""
+
+    pattern: re.Pattern[str]
+    needs: frozenset[str] = frozenset()  # trigger words: a text holding none of them is skipped
+    # The pattern matches only where _FULL does: a text without a run of capitalised words (half of
+    # them) is settled by one search for _FULL, which re runs quickly from capital to capital (these
+    # patterns open caselessly, so re tries them at every character).
+    full_name_first: bool = False
+    opener: re.Pattern[str] | None = None  # a cheap search a match cannot happen without
+    tail_only: bool = False  # only the text's last 80 characters (a sign-off is at the very end)
+
+
 @lru_cache(maxsize=1)
-def _patterns() -> tuple[tuple[tuple[re.Pattern[str], frozenset[str]], ...], frozenset[str]]:
+def _patterns() -> tuple[tuple[_NameCue, ...], frozenset[str]]:
     """Cue patterns (relation, introduction, sign-off) with their trigger words, and never-a-name words."""
     raw = load_json("people.json")
 
@@ -46,8 +61,14 @@ def _patterns() -> tuple[tuple[tuple[re.Pattern[str], frozenset[str]], ...], fro
     here = re.compile(rf"(?:\A|(?<=[\n.!?]))\s*{_FULL}[ \t]+here\b")
     # A nickname in quotes between first and last name: Robert "Bobby" Keane.
     quoted = re.compile(rf"(?P<name>{_CAP}[ \t]+[\"“'(][A-Z][a-z]+[\"”')][ \t]+{_CAP})")
-    cues = ((relation, triggers(raw["relations"])), (introduction, triggers(raw["introductions"])),
-            (signoff, frozenset()), (here, frozenset({"here"})), (quoted, frozenset()))
+    cues = (
+        _NameCue(relation, triggers(raw["relations"]), full_name_first=True),
+        _NameCue(introduction, triggers(raw["introductions"]), full_name_first=True),
+        _NameCue(signoff, tail_only=True),
+        _NameCue(here, frozenset({"here"}), full_name_first=True),
+        # no quoted nickname without a quote before a capital: skip a scan that cannot skip ahead
+        _NameCue(quoted, opener=_QUOTE_THEN_CAPITAL),
+    )
     return cues, frozenset(raw["not_names"])
 
 
@@ -104,22 +125,19 @@ def name_flags(text: str, context: AnalysisContext) -> list[FlagHit]:
     practice, taken = _practice_names(context)
     spans: list[tuple[int, int, str]] = []
     words = words_of(text)
-    tail = max(0, len(text) - 80)  # a sign-off is at the very end
+    tail = max(0, len(text) - 80)
     shaped = None  # whether _FULL matches anywhere in text, looked for when first needed
-    for pattern, needs in patterns:
-        if needs and needs.isdisjoint(words):
+    for cue in patterns:
+        if cue.needs and cue.needs.isdisjoint(words):
             continue
-        if pattern is patterns[0][0] or pattern is patterns[1][0] or pattern is patterns[3][0]:
-            # These scan the whole text and match only where _FULL does: a text without a run of
-            # capitalised words (half of them) is settled by one search for _FULL, which re runs
-            # quickly from capital to capital (those patterns are tried caselessly at every character).
+        if cue.full_name_first:
             if shaped is None:
                 shaped = _FULL_NAME.search(text) is not None
             if not shaped:
                 continue
-        if pattern is patterns[4][0] and not _QUOTE_THEN_CAPITAL.search(text):
-            continue  # no quoted nickname possible: skip a scan that cannot skip ahead
-        for m in pattern.finditer(text, tail if pattern is patterns[2][0] else 0):
+        if cue.opener is not None and not cue.opener.search(text):
+            continue
+        for m in cue.pattern.finditer(text, tail if cue.tail_only else 0):
             name = _trim(_QUOTED_NICK.sub(" ", m.group("name")), not_names)
             start = m.start("name")
             if not name or _TITLE_BEFORE.search(text, max(0, start - 12), start):

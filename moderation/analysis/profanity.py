@@ -12,6 +12,7 @@ from functools import lru_cache
 
 from ._data import load_lines
 from .results import FlagHit
+from .text import byte_classes
 
 _LEET = {"a": "@4", "b": "8", "e": "3", "g": "9", "i": "1!|l", "l": "1|", "o": "0", "s": "$5",
          "t": "7+", "u": "v"}
@@ -71,21 +72,9 @@ _EDGES = ".,;:!?\"()[]{}"
 # A token where a mark or digit touches a letter (b!tch, a$$, sh1t, @ss): masked and leet forms hide there.
 _MARK_BY_LETTER = re.compile(r"[A-Za-z][*#%@$^&0-9|+]|[*#%@$^&0-9|+!][A-Za-z]")
 _SPACE = re.compile(r"\s")
-
-
-def _byte_table(classes: dict[str, str]) -> bytes:
-    """A bytes.translate table: each character of a class's string to the class's byte, the rest
-    (the UTF-8 bytes of non-ASCII characters too) to a space."""
-    table = bytearray(b" " * 256)
-    for kind, chars in classes.items():
-        for c in chars:
-            table[ord(c)] = ord(kind)
-    return bytes(table)
-
-
-_LETTER_BYTES = _byte_table({c: c for c in string.ascii_lowercase})
+_LETTER_BYTES = byte_classes({c: c for c in string.ascii_lowercase})
 # Letters, _MARK_BY_LETTER's marks and "!" (a mark only before a letter), each as one byte.
-_MARK_BYTES = _byte_table({"a": string.ascii_letters, "*": "*#%@$^&0123456789|+", "!": "!"})
+_MARK_BYTES = byte_classes({"a": string.ascii_letters, "*": "*#%@$^&0123456789|+", "!": "!"})
 
 
 def _runs(low: bytes, *, joined: bool) -> list[str]:

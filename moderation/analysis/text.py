@@ -26,6 +26,17 @@ _ABBREVIATIONS = frozenset(
 _LAST_WORD = re.compile(r"([\w.]+)\.$")
 
 
+def byte_classes(classes: dict[str, str]) -> bytes:
+    """A bytes.translate table: each character of a class's string to the class's byte, every other
+    byte (those of characters beyond ASCII too) to a space. Texts mapped to their kinds this way are
+    searched with bytes.find/count in C instead of a regex stepping through every character."""
+    table = bytearray(b" " * 256)
+    for kind, chars in classes.items():
+        for c in chars:
+            table[ord(c)] = ord(kind)
+    return bytes(table)
+
+
 def ascii_quotes(text: str) -> str:
     """Typographic quotes made ASCII; nothing else changes (same length, same offsets)."""
     return text if text.isascii() else text.translate(_QUOTES)  # isascii() is a flag look-up, not a scan
