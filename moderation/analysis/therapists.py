@@ -11,12 +11,14 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from ._data import folds_to_ascii, load_json, words_of
+from ._data import load_json, lowered_in_place, words_of
 from .results import AnalysisContext, TherapistRef
 from .text import is_mostly_lowercase
 
 _SPACES = re.compile(r"\s+")
 _TOKEN = re.compile(r"\w+")
+_CHUNKS = re.compile(r"\S+")
+_NOT_WORD = re.compile(r"\W")
 _NEXT_CAPITALISED = re.compile(r"[ \t]+([A-Z][a-z]+)")
 
 
@@ -49,18 +51,48 @@ def _ordinary_words() -> frozenset[str]:
     return frozenset(w.casefold() for w in load_json("people.json")["ordinary_word_names"])
 
 
+class _Match:
+    """A span the alias regex would match, read as an re.Match is (start(), end(), span(), group())."""
+
+    __slots__ = ("_end", "_start", "_text")
+
+    def __init__(self, text: str, start: int, end: int) -> None:
+        self._text, self._start, self._end = text, start, end
+
+    def start(self) -> int:
+        return self._start
+
+    def end(self) -> int:
+        return self._end
+
+    def span(self) -> tuple[int, int]:
+        return self._start, self._end
+
+    def group(self) -> str:
+        return self._text[self._start:self._end]
+
+
+def _is_word(char: str) -> bool:
+    """re's \\w for one character of a str (checked for every code point)."""
+    return char.isalnum() or char == "_"
+
+
 class _Aliases:
     r"""The aliases of one practice's therapists, matched the way one regex of all of them would be.
 
-    That regex, `(?<![\w.])(?:alias|alias|…)(?![\w])` with the longest alias first, takes ~30 ms to
-    compile for ~200 names and is slow to scan with. A match can only start at a word that begins
-    some alias (the look-behind keeps it from starting inside a word), and at such a word only the
-    aliases beginning with it can match, in the same order. So for plain-ASCII text each word that
-    begins an alias is tried with the regex of just those aliases, compiled when first needed: the
-    same matches, left to right and not overlapping, as the whole regex's finditer. That holds for
-    any text when matching with case; caseless, for every text without the few characters beyond
-    ASCII that IGNORECASE equates with an ASCII letter (_data.ASCII_FOLDING), as no other character
-    can then be part of a match's first word: the whole regex (~30 ms to compile) is left for those.
+    That regex, `(?<![\w.])(?:alias|alias|…)(?![\w])` with the longest alias first and the words of
+    an alias joined by \s+, takes ~30 ms to compile for ~200 names and is slow to scan with. A match
+    can only start at a word that begins some alias (the look-behind keeps it from starting inside
+    a word), and at such a word the first alias in that order whose words are there wins. As no
+    alias word holds whitespace, alias words w1…wn are there when the text's next n whitespace-
+    separated chunks are w1…wn-1 and one that starts with wn where no word character follows it:
+    a few dictionary look-ups instead of a regex. That is exact for any text when matching with
+    case (re's \s and \w are str.isspace and str.isalnum or "_", checked for every code point);
+    caseless, for ASCII aliases in a text without the few characters beyond ASCII that IGNORECASE
+    equates with an ASCII letter (_data.ASCII_FOLDING): then a lowered chunk equals a lowered ASCII
+    alias word only where re's caseless match finds it, and lowering keeps offsets (both checked
+    for every code point). Aliases caseless and beyond ASCII are tried with a regex of just the
+    aliases of their first word; texts with those few characters, with the whole regex (~30 ms).
     """
 
     def __init__(self, names: set[str], flags: int, gate: frozenset[str]) -> None:
@@ -70,15 +102,22 @@ class _Aliases:
         self.lowered_gate = frozenset(word.lower() for word in gate)  # for names_nobody
         fold = flags & re.IGNORECASE
         groups: dict[str, list[str]] = {}
-        for alias in self.ordered:
+        rank: dict[tuple[str, ...], int] = {}  # an alias's words → its place in the order (the first wins)
+        for i, alias in enumerate(self.ordered):
             first = _TOKEN.match(alias)
             if first is not None:
                 groups.setdefault(first.group().lower() if fold else first.group(), []).append(alias)
+            rank.setdefault(tuple((alias.lower() if fold else alias).split()), i)
         # Trying words only is exact when every alias starts with a word character and, for the
         # caseless twin, lower-casing an ASCII word gives its first word's key.
         self.by_word_exact = all(_TOKEN.match(a) for a in names) and (
             not fold or all(word.isascii() for word in groups))
         self.groups = groups
+        self.rank = rank
+        self.leading = frozenset(words[:n] for words in rank for n in range(1, len(words)))
+        # first words whose aliases are matched by regex: caseless ones with an alias beyond ASCII
+        self.by_regex = frozenset(key for key, group in groups.items()
+                                  if fold and not all(a.isascii() for a in group))
         self._compiled: dict[str, re.Pattern[str]] = {}
         self._whole: re.Pattern[str] | None = None
 
@@ -101,30 +140,60 @@ class _Aliases:
         parts = [r"\s+".join(re.escape(w) for w in a.split()) for a in names]
         return re.compile(r"(?<![\w.])(?:" + "|".join(parts) + r")(?![\w])", self.flags)
 
-    def finditer(self, text: str) -> list[re.Match[str]]:
-        """The matches of the whole alias regex in text."""
-        if not self.by_word_exact or (self.flags & re.IGNORECASE and folds_to_ascii(text)):
+    def finditer(self, text: str) -> list[re.Match[str] | _Match]:
+        """The matches of the whole alias regex in text, left to right and not overlapping."""
+        fold = self.flags & re.IGNORECASE
+        scan = lowered_in_place(text) if fold else text  # offsets into it are offsets into text
+        if not self.by_word_exact or scan is None:
             if self._whole is None:
                 self._whole = self._pattern(self.ordered)
             return list(self._whole.finditer(text))
-        fold = self.flags & re.IGNORECASE
-        matches = []
+        # Where the words that begin an alias stand, found by str.find: a Python loop over every
+        # word of the text would cost more than all the rest.
+        starts = []
+        for key in self.groups.keys() & set(_TOKEN.findall(scan)):
+            at = scan.find(key)
+            while at >= 0:
+                after = at + len(key)
+                if (at == 0 or not _is_word(scan[at - 1])) and (after == len(scan) or not _is_word(scan[after])):
+                    starts.append((at, key))
+                at = scan.find(key, after)
+        starts.sort()
+        matches: list[re.Match[str] | _Match] = []
         end = 0
-        for word in _TOKEN.finditer(text):
-            if word.start() < end:
+        for at, key in starts:
+            if at < end:
                 continue
-            key = word.group().lower() if fold else word.group()
-            group = self.groups.get(key)
-            if group is None:
-                continue
-            pattern = self._compiled.get(key)
-            if pattern is None:
-                pattern = self._compiled[key] = self._pattern(group)
-            m = pattern.match(text, word.start())
+            if key in self.by_regex:
+                pattern = self._compiled.get(key)
+                if pattern is None:
+                    pattern = self._compiled[key] = self._pattern(self.groups[key])
+                m = pattern.match(text, at)
+            else:
+                m = self._match_at(text, scan, at)
             if m is not None:
                 matches.append(m)
                 end = m.end()
         return matches
+
+    def _match_at(self, text: str, scan: str, at: int) -> _Match | None:
+        """The match starting at a word that begins an alias: the first alias in order whose words
+        are the next chunks of scan (text, or text lowered for the caseless twin)."""
+        if at and scan[at - 1] == ".":
+            return None
+        best, stop = len(self.ordered), 0
+        before: tuple[str, ...] = ()
+        for chunk in _CHUNKS.finditer(scan, at):
+            word = chunk.group()
+            # The last alias word may end where the chunk does or before any non-word character.
+            for cut in [*(m.start() for m in _NOT_WORD.finditer(word, 1)), len(word)]:
+                rank = self.rank.get((*before, word[:cut]), best)
+                if rank < best:
+                    best, stop = rank, chunk.start() + cut
+            before = (*before, word)
+            if before not in self.leading:
+                break
+        return _Match(text, at, stop) if stop else None
 
 
 _by_identity: dict[int, tuple[tuple[TherapistRef, ...], tuple]] = {}
