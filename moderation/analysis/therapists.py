@@ -19,6 +19,7 @@ _SPACES = re.compile(r"\s+")
 _TOKEN = re.compile(r"\w+")
 _CHUNKS = re.compile(r"\S+")
 _NOT_WORD = re.compile(r"\W")
+_AFTER_APOSTROPHE = re.compile(r"'(\w+)")  # run on reversed text too: the word before an apostrophe
 _NEXT_CAPITALISED = re.compile(r"[ \t]+([A-Z][a-z]+)")
 
 
@@ -77,6 +78,32 @@ def _is_word(char: str) -> bool:
     return char.isalnum() or char == "_"
 
 
+def _standing_alone(text: str, word: str) -> list[int]:
+    """Where word (a \\w+ word) stands in text as a whole \\w+ word, found by str.find."""
+    found = []
+    at = text.find(word)
+    while at >= 0:
+        after = at + len(word)
+        if (at == 0 or not _is_word(text[at - 1])) and (after == len(text) or not _is_word(text[after])):
+            found.append(at)
+        at = text.find(word, after)
+    return found
+
+
+def _words_among(text: str, words: frozenset[str], backwards: frozenset[str]) -> frozenset[str]:
+    """Those of words (lower case, \\w+; backwards: each reversed) that are \\w+ words of an ASCII
+    text, lowered: found among the lowered [\\w']+ words the other detectors have listed already
+    (words_of, cached) and, when there are apostrophes, the words next to them (those before one
+    as the words after one in the reversed text), instead of a scan of every word (~25 us for the
+    long texts that name someone)."""
+    present = words.intersection(words_of(text))
+    if "'" not in text:
+        return present
+    lowered = lowered_in_place(text)
+    before = backwards.intersection(_AFTER_APOSTROPHE.findall(lowered[::-1]))
+    return present.union(words.intersection(_AFTER_APOSTROPHE.findall(lowered)), (w[::-1] for w in before))
+
+
 class _Aliases:
     r"""The aliases of one practice's therapists, matched the way one regex of all of them would be.
 
@@ -100,7 +127,8 @@ class _Aliases:
         self.flags = flags
         self.gate = gate  # first words (as written, or case-folded): a text with none names nobody
         self.lowered_gate = frozenset(word.lower() for word in gate)  # for names_nobody
-        fold = flags & re.IGNORECASE
+        self.lowered_gate_backwards = frozenset(word[::-1] for word in self.lowered_gate)
+        self.fold = fold = bool(flags & re.IGNORECASE)
         groups: dict[str, list[str]] = {}
         rank: dict[tuple[str, ...], int] = {}  # an alias's words → its place in the order (the first wins)
         for i, alias in enumerate(self.ordered):
@@ -113,6 +141,15 @@ class _Aliases:
         self.by_word_exact = all(_TOKEN.match(a) for a in names) and (
             not fold or all(word.isascii() for word in groups))
         self.groups = groups
+        # lowered first word → the first words it lowers from, for ASCII texts' lowered words
+        self.keys_by_lower: dict[str, list[str]] = {}
+        for key in groups:
+            self.keys_by_lower.setdefault(key.lower(), []).append(key)
+        self.lowered_keys = frozenset(self.keys_by_lower)
+        self.lowered_keys_backwards = frozenset(word[::-1] for word in self.lowered_keys)
+        self.gate_by_lower: dict[str, list[str]] = {}
+        for word in gate:
+            self.gate_by_lower.setdefault(word.lower(), []).append(word)
         self.rank = rank
         self.leading = frozenset(words[:n] for words in rank for n in range(1, len(words)))
         # first words whose aliases are matched by regex: caseless ones with an alias beyond ASCII
@@ -121,20 +158,19 @@ class _Aliases:
         self._compiled: dict[str, re.Pattern[str]] = {}
         self._whole: re.Pattern[str] | None = None
 
-    def names_nobody(self, text: str, lower: bool) -> bool:
+    def names_nobody(self, text: str) -> bool:
         """True when text holds none of the gate words as a \\w+ word (as written, or case-folded
-        when lower); then no alias can match."""
+        for the caseless twin); then no alias can match."""
         if text.isascii():
-            # The \w+ words of an ASCII text, lowered, are the pieces between apostrophes of its
-            # lowered [\w']+ words, which the other detectors have listed already (words_of, cached):
-            # a text without a lowered gate word among them holds no gate word (~70% of texts), and
-            # needs no scan of its own. (Gate words hold no apostrophe: only a word with one can
-            # hide one, which the pieces of the joined words are looked at for.)
-            words = words_of(text)
-            if self.lowered_gate.isdisjoint(words) and (
-                    "'" not in text or self.lowered_gate.isdisjoint("'".join(words).split("'"))):
-                return True
-        return self.gate.isdisjoint(_TOKEN.findall(text.casefold()) if lower else _TOKEN.findall(text))
+            # A text without a lowered gate word among its lowered words holds no gate word (~70%
+            # of texts). Case-folded, each one there is a gate word there (a case-folded gate word
+            # lowering to ASCII is ASCII and lower case); as written, it is one when one of the gate
+            # words it lowers from stands in the text as a word.
+            present = _words_among(text, self.lowered_gate, self.lowered_gate_backwards)
+            if self.fold or not present:
+                return not present
+            return not any(_standing_alone(text, word) for low in present for word in self.gate_by_lower[low])
+        return self.gate.isdisjoint(_TOKEN.findall(text.casefold() if self.fold else text))
 
     def _pattern(self, names: list[str]) -> re.Pattern[str]:
         parts = [r"\s+".join(re.escape(w) for w in a.split()) for a in names]
@@ -142,23 +178,19 @@ class _Aliases:
 
     def finditer(self, text: str) -> list[re.Match[str] | _Match]:
         """The matches of the whole alias regex in text, left to right and not overlapping."""
-        fold = self.flags & re.IGNORECASE
-        scan = lowered_in_place(text) if fold else text  # offsets into it are offsets into text
+        scan = lowered_in_place(text) if self.fold else text  # offsets into it are offsets into text
         if not self.by_word_exact or scan is None:
             if self._whole is None:
                 self._whole = self._pattern(self.ordered)
             return list(self._whole.finditer(text))
-        # Where the words that begin an alias stand, found by str.find: a Python loop over every
-        # word of the text would cost more than all the rest.
-        starts = []
-        for key in self.groups.keys() & set(_TOKEN.findall(scan)):
-            at = scan.find(key)
-            while at >= 0:
-                after = at + len(key)
-                if (at == 0 or not _is_word(scan[at - 1])) and (after == len(scan) or not _is_word(scan[after])):
-                    starts.append((at, key))
-                at = scan.find(key, after)
-        starts.sort()
+        # Where the words that begin an alias stand, found by str.find of those among the text's
+        # words: a Python loop over every word of the text would cost more than all the rest.
+        if text.isascii():
+            present = [key for low in _words_among(text, self.lowered_keys, self.lowered_keys_backwards)
+                       for key in self.keys_by_lower[low]]
+        else:
+            present = self.groups.keys() & set(_TOKEN.findall(scan))
+        starts = sorted((at, key) for key in present for at in _standing_alone(scan, key))
         matches: list[re.Match[str] | _Match] = []
         end = 0
         for at, key in starts:
@@ -255,7 +287,7 @@ def therapists_mentioned(text: str, context: AnalysisContext) -> tuple[str, ...]
     matcher = caseless if lower else pattern
     if matcher is None:
         return ()
-    if matcher.names_nobody(text, lower):
+    if matcher.names_nobody(text):
         return ()
     matches = matcher.finditer(text)
     strong_at: dict[str, int] = {}
