@@ -12,8 +12,9 @@ import threading
 from bisect import bisect_right
 from collections import Counter
 from functools import lru_cache
+from itertools import filterfalse
 
-from ._data import load_json
+from ._data import load_json, word_list
 from .results import FlagHit
 
 MIN_WORDS = 5  # never judge a text of only a few words ("Bri rocks", "GREAT PT!!")
@@ -97,14 +98,23 @@ def _script(text: str) -> str | None:
     return None
 
 
+def _words(text: str) -> list[str]:
+    """_WORDS' words of the lowered text (_ASCII_WORDS' for ASCII), in some order: only their counts
+    matter. Each lies within one of the lowered [\\w']+ words the other detectors have listed
+    already (word_list, cached) and is found there as in the whole text; a word of letters only is
+    one itself, so only the few others are searched (~2x faster than a scan of the text)."""
+    tokens = word_list(text)
+    pattern = _ASCII_WORDS if text.isascii() or text.lower().isascii() else _WORDS
+    return [*filter(str.isalpha, tokens), *(w for t in filterfalse(str.isalpha, tokens) for w in pattern.findall(t))]
+
+
 def detect_language(text: str) -> str:
     """ISO 639-1 code of the text's language; "en" when unsure or too short to judge."""
     if not text.isascii():  # other scripts only need looking for when there is non-ASCII
         code = _script(text)
         if code is not None:
             return code
-    lowered = text.lower()
-    words = (_ASCII_WORDS if lowered.isascii() else _WORDS).findall(lowered)
+    words = _words(text)
     if len(words) < MIN_WORDS:
         return "en"
     english, hinglish, _, confirm = _hints()
