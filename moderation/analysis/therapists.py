@@ -11,12 +11,15 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from ._data import folds_to_ascii, load_json, words_of
+from ._data import load_json, lowered_in_place, words_of
 from .results import AnalysisContext, TherapistRef
 from .text import is_mostly_lowercase
 
 _SPACES = re.compile(r"\s+")
 _TOKEN = re.compile(r"\w+")
+_CHUNKS = re.compile(r"\S+")
+_NOT_WORD = re.compile(r"\W")
+_AFTER_APOSTROPHE = re.compile(r"'(\w+)")  # run on reversed text too: the word before an apostrophe
 _NEXT_CAPITALISED = re.compile(r"[ \t]+([A-Z][a-z]+)")
 
 
@@ -49,18 +52,74 @@ def _ordinary_words() -> frozenset[str]:
     return frozenset(w.casefold() for w in load_json("people.json")["ordinary_word_names"])
 
 
+class _Match:
+    """A span the alias regex would match, read as an re.Match is (start(), end(), span(), group())."""
+
+    __slots__ = ("_end", "_start", "_text")
+
+    def __init__(self, text: str, start: int, end: int) -> None:
+        self._text, self._start, self._end = text, start, end
+
+    def start(self) -> int:
+        return self._start
+
+    def end(self) -> int:
+        return self._end
+
+    def span(self) -> tuple[int, int]:
+        return self._start, self._end
+
+    def group(self) -> str:
+        return self._text[self._start:self._end]
+
+
+def _is_word(char: str) -> bool:
+    """re's \\w for one character of a str (checked for every code point)."""
+    return char.isalnum() or char == "_"
+
+
+def _standing_alone(text: str, word: str) -> list[int]:
+    """Where word (a \\w+ word) stands in text as a whole \\w+ word, found by str.find."""
+    found = []
+    at = text.find(word)
+    while at >= 0:
+        after = at + len(word)
+        if (at == 0 or not _is_word(text[at - 1])) and (after == len(text) or not _is_word(text[after])):
+            found.append(at)
+        at = text.find(word, after)
+    return found
+
+
+def _words_among(text: str, words: frozenset[str], backwards: frozenset[str]) -> frozenset[str]:
+    """Those of words (lower case, \\w+; backwards: each reversed) that are \\w+ words of an ASCII
+    text, lowered: found among the lowered [\\w']+ words the other detectors have listed already
+    (words_of, cached) and, when there are apostrophes, the words next to them (those before one
+    as the words after one in the reversed text), instead of a scan of every word (~25 us for the
+    long texts that name someone)."""
+    present = words.intersection(words_of(text))
+    if "'" not in text:
+        return present
+    lowered = lowered_in_place(text)
+    before = backwards.intersection(_AFTER_APOSTROPHE.findall(lowered[::-1]))
+    return present.union(words.intersection(_AFTER_APOSTROPHE.findall(lowered)), (w[::-1] for w in before))
+
+
 class _Aliases:
     r"""The aliases of one practice's therapists, matched the way one regex of all of them would be.
 
-    That regex, `(?<![\w.])(?:alias|alias|…)(?![\w])` with the longest alias first, takes ~30 ms to
-    compile for ~200 names and is slow to scan with. A match can only start at a word that begins
-    some alias (the look-behind keeps it from starting inside a word), and at such a word only the
-    aliases beginning with it can match, in the same order. So for plain-ASCII text each word that
-    begins an alias is tried with the regex of just those aliases, compiled when first needed: the
-    same matches, left to right and not overlapping, as the whole regex's finditer. That holds for
-    any text when matching with case; caseless, for every text without the few characters beyond
-    ASCII that IGNORECASE equates with an ASCII letter (_data.ASCII_FOLDING), as no other character
-    can then be part of a match's first word: the whole regex (~30 ms to compile) is left for those.
+    That regex, `(?<![\w.])(?:alias|alias|…)(?![\w])` with the longest alias first and the words of
+    an alias joined by \s+, takes ~30 ms to compile for ~200 names and is slow to scan with. A match
+    can only start at a word that begins some alias (the look-behind keeps it from starting inside
+    a word), and at such a word the first alias in that order whose words are there wins. As no
+    alias word holds whitespace, alias words w1…wn are there when the text's next n whitespace-
+    separated chunks are w1…wn-1 and one that starts with wn where no word character follows it:
+    a few dictionary look-ups instead of a regex. That is exact for any text when matching with
+    case (re's \s and \w are str.isspace and str.isalnum or "_", checked for every code point);
+    caseless, for ASCII aliases in a text without the few characters beyond ASCII that IGNORECASE
+    equates with an ASCII letter (_data.ASCII_FOLDING): then a lowered chunk equals a lowered ASCII
+    alias word only where re's caseless match finds it, and lowering keeps offsets (both checked
+    for every code point). Aliases caseless and beyond ASCII are tried with a regex of just the
+    aliases of their first word; texts with those few characters, with the whole regex (~30 ms).
     """
 
     def __init__(self, names: set[str], flags: int, gate: frozenset[str]) -> None:
@@ -68,63 +127,105 @@ class _Aliases:
         self.flags = flags
         self.gate = gate  # first words (as written, or case-folded): a text with none names nobody
         self.lowered_gate = frozenset(word.lower() for word in gate)  # for names_nobody
-        fold = flags & re.IGNORECASE
+        self.lowered_gate_backwards = frozenset(word[::-1] for word in self.lowered_gate)
+        self.fold = fold = bool(flags & re.IGNORECASE)
         groups: dict[str, list[str]] = {}
-        for alias in self.ordered:
+        rank: dict[tuple[str, ...], int] = {}  # an alias's words → its place in the order (the first wins)
+        for i, alias in enumerate(self.ordered):
             first = _TOKEN.match(alias)
             if first is not None:
                 groups.setdefault(first.group().lower() if fold else first.group(), []).append(alias)
+            rank.setdefault(tuple((alias.lower() if fold else alias).split()), i)
         # Trying words only is exact when every alias starts with a word character and, for the
         # caseless twin, lower-casing an ASCII word gives its first word's key.
         self.by_word_exact = all(_TOKEN.match(a) for a in names) and (
             not fold or all(word.isascii() for word in groups))
         self.groups = groups
+        # lowered first word → the first words it lowers from, for ASCII texts' lowered words
+        self.keys_by_lower: dict[str, list[str]] = {}
+        for key in groups:
+            self.keys_by_lower.setdefault(key.lower(), []).append(key)
+        self.lowered_keys = frozenset(self.keys_by_lower)
+        self.lowered_keys_backwards = frozenset(word[::-1] for word in self.lowered_keys)
+        self.gate_by_lower: dict[str, list[str]] = {}
+        for word in gate:
+            self.gate_by_lower.setdefault(word.lower(), []).append(word)
+        self.rank = rank
+        self.leading = frozenset(words[:n] for words in rank for n in range(1, len(words)))
+        # first words whose aliases are matched by regex: caseless ones with an alias beyond ASCII
+        self.by_regex = frozenset(key for key, group in groups.items()
+                                  if fold and not all(a.isascii() for a in group))
         self._compiled: dict[str, re.Pattern[str]] = {}
         self._whole: re.Pattern[str] | None = None
 
-    def names_nobody(self, text: str, lower: bool) -> bool:
+    def names_nobody(self, text: str) -> bool:
         """True when text holds none of the gate words as a \\w+ word (as written, or case-folded
-        when lower); then no alias can match."""
+        for the caseless twin); then no alias can match."""
         if text.isascii():
-            # The \w+ words of an ASCII text, lowered, are the pieces between apostrophes of its
-            # lowered [\w']+ words, which the other detectors have listed already (words_of, cached):
-            # a text without a lowered gate word among them holds no gate word (~70% of texts), and
-            # needs no scan of its own. (Gate words hold no apostrophe: only a word with one can
-            # hide one, which the pieces of the joined words are looked at for.)
-            words = words_of(text)
-            if self.lowered_gate.isdisjoint(words) and (
-                    "'" not in text or self.lowered_gate.isdisjoint("'".join(words).split("'"))):
-                return True
-        return self.gate.isdisjoint(_TOKEN.findall(text.casefold()) if lower else _TOKEN.findall(text))
+            # A text without a lowered gate word among its lowered words holds no gate word (~70%
+            # of texts). Case-folded, each one there is a gate word there (a case-folded gate word
+            # lowering to ASCII is ASCII and lower case); as written, it is one when one of the gate
+            # words it lowers from stands in the text as a word.
+            present = _words_among(text, self.lowered_gate, self.lowered_gate_backwards)
+            if self.fold or not present:
+                return not present
+            return not any(_standing_alone(text, word) for low in present for word in self.gate_by_lower[low])
+        return self.gate.isdisjoint(_TOKEN.findall(text.casefold() if self.fold else text))
 
     def _pattern(self, names: list[str]) -> re.Pattern[str]:
         parts = [r"\s+".join(re.escape(w) for w in a.split()) for a in names]
         return re.compile(r"(?<![\w.])(?:" + "|".join(parts) + r")(?![\w])", self.flags)
 
-    def finditer(self, text: str) -> list[re.Match[str]]:
-        """The matches of the whole alias regex in text."""
-        if not self.by_word_exact or (self.flags & re.IGNORECASE and folds_to_ascii(text)):
+    def finditer(self, text: str) -> list[re.Match[str] | _Match]:
+        """The matches of the whole alias regex in text, left to right and not overlapping."""
+        scan = lowered_in_place(text) if self.fold else text  # offsets into it are offsets into text
+        if not self.by_word_exact or scan is None:
             if self._whole is None:
                 self._whole = self._pattern(self.ordered)
             return list(self._whole.finditer(text))
-        fold = self.flags & re.IGNORECASE
-        matches = []
+        # Where the words that begin an alias stand, found by str.find of those among the text's
+        # words: a Python loop over every word of the text would cost more than all the rest.
+        if text.isascii():
+            present = [key for low in _words_among(text, self.lowered_keys, self.lowered_keys_backwards)
+                       for key in self.keys_by_lower[low]]
+        else:
+            present = self.groups.keys() & set(_TOKEN.findall(scan))
+        starts = sorted((at, key) for key in present for at in _standing_alone(scan, key))
+        matches: list[re.Match[str] | _Match] = []
         end = 0
-        for word in _TOKEN.finditer(text):
-            if word.start() < end:
+        for at, key in starts:
+            if at < end:
                 continue
-            key = word.group().lower() if fold else word.group()
-            group = self.groups.get(key)
-            if group is None:
-                continue
-            pattern = self._compiled.get(key)
-            if pattern is None:
-                pattern = self._compiled[key] = self._pattern(group)
-            m = pattern.match(text, word.start())
+            if key in self.by_regex:
+                pattern = self._compiled.get(key)
+                if pattern is None:
+                    pattern = self._compiled[key] = self._pattern(self.groups[key])
+                m = pattern.match(text, at)
+            else:
+                m = self._match_at(text, scan, at)
             if m is not None:
                 matches.append(m)
                 end = m.end()
         return matches
+
+    def _match_at(self, text: str, scan: str, at: int) -> _Match | None:
+        """The match starting at a word that begins an alias: the first alias in order whose words
+        are the next chunks of scan (text, or text lowered for the caseless twin)."""
+        if at and scan[at - 1] == ".":
+            return None
+        best, stop = len(self.ordered), 0
+        before: tuple[str, ...] = ()
+        for chunk in _CHUNKS.finditer(scan, at):
+            word = chunk.group()
+            # The last alias word may end where the chunk does or before any non-word character.
+            for cut in [*(m.start() for m in _NOT_WORD.finditer(word, 1)), len(word)]:
+                rank = self.rank.get((*before, word[:cut]), best)
+                if rank < best:
+                    best, stop = rank, chunk.start() + cut
+            before = (*before, word)
+            if before not in self.leading:
+                break
+        return _Match(text, at, stop) if stop else None
 
 
 _by_identity: dict[int, tuple[tuple[TherapistRef, ...], tuple]] = {}
@@ -186,7 +287,7 @@ def therapists_mentioned(text: str, context: AnalysisContext) -> tuple[str, ...]
     matcher = caseless if lower else pattern
     if matcher is None:
         return ()
-    if matcher.names_nobody(text, lower):
+    if matcher.names_nobody(text):
         return ()
     matches = matcher.finditer(text)
     strong_at: dict[str, int] = {}
