@@ -12,9 +12,9 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass
 from functools import lru_cache
 from itertools import compress
+from typing import NamedTuple
 
 from . import vader
 from ._data import Cue, CueSet, load_json
@@ -53,8 +53,7 @@ _ASCII_WORD = re.compile(r"[a-z0-9_']+")  # the same on lower-cased ASCII text, 
 _SPACED = bytes(c if chr(c) in "abcdefghijklmnopqrstuvwxyz0123456789_'" else 0x20 for c in range(256))
 
 
-@dataclass(frozen=True)
-class _Cues:
+class _Cues(NamedTuple):
     """The compiled domain vocabulary."""
 
     complaint: tuple[Cue, ...]

@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 import string
 import threading
-from dataclasses import dataclass
 from itertools import compress, count
 from types import SimpleNamespace
+from typing import NamedTuple
 
 from vaderSentiment import vaderSentiment as _v
 
@@ -145,8 +145,7 @@ class _Analyzer(_v.SentimentIntensityAnalyzer):
         return pos_sum, neg_sum, sentiments.count(0)
 
 
-@dataclass(frozen=True)
-class VaderPass:
+class VaderPass(NamedTuple):
     """One pass of VADER over a text: the whole-text scores and each token's valence and span."""
 
     scores: dict[str, float]
