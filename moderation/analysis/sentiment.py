@@ -12,8 +12,9 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass
 from functools import lru_cache
+from itertools import compress
+from typing import NamedTuple
 
 from . import vader
 from ._data import Cue, CueSet, load_json
@@ -22,6 +23,7 @@ from .profanity import profanity_flags
 from .results import SentenceScore, Sentiment, sentence_label, text_label
 from .sentiment_classes import (
     any_class_trigger,
+    classes,
     complaint_weight,
     gate_words,
     has_contrast,
@@ -47,10 +49,11 @@ GRIPE_SHARE = 0.5  # share of a logistics clause that counts beside praise in th
 _PEOPLE = frozenset({"therapist", "therapists", "pt", "staff", "doctor", "she", "he", "team", "aide", "aides"})
 _WORD = re.compile(r"[\w']+")
 _ASCII_WORD = re.compile(r"[a-z0-9_']+")  # the same on lower-cased ASCII text, scanned faster
+# A bytes.translate table keeping the bytes of _ASCII_WORD words and making every other byte a space.
+_SPACED = bytes(c if chr(c) in "abcdefghijklmnopqrstuvwxyz0123456789_'" else 0x20 for c in range(256))
 
 
-@dataclass(frozen=True)
-class _Cues:
+class _Cues(NamedTuple):
     """The compiled domain vocabulary."""
 
     complaint: tuple[Cue, ...]
@@ -98,31 +101,34 @@ def _domain_words() -> frozenset[str]:
     return silent | added.keys()
 
 
-def _domain_valences(lows: list[str], valences: tuple[float, ...], first: int, last: int,
-                     ) -> tuple[float, ...] | None:
-    """One sentence's token valences as this domain reads them; None when they are VADER's own."""
-    silent, added = _lexicon()
-    span = lows[first:last]
-    crossing = first > 0 and vader.any_negated(lows[max(0, first - 3):first])
-    if not crossing and _domain_words().isdisjoint(span):
+def _domain_valences(lows: tuple[str, ...], valences: tuple[float, ...], first: int, last: int,
+                     negations: bytes, domain: bytes) -> tuple[float, ...] | None:
+    """One sentence's token valences as this domain reads them; None when they are VADER's own.
+
+    negations, domain: a byte per word, 1 where it is negated() / a _domain_words() word."""
+    # The VADER pass over the whole text let a "never" at the end of the previous sentence negate
+    # the first words of this one ("…would never golf again. Played 18 holes!"): undo that.
+    crossing = first > 0 and negations.find(1, max(0, first - 3), first) >= 0
+    if not crossing and domain.find(1, first, last) < 0:
         return None  # most sentences: nothing for the domain to change
-    ongoing = not _cues().ongoing.isdisjoint(span)  # "my knee still hurts" stays negative
+    silent, added = _lexicon()
+    ongoing = not _cues().ongoing.isdisjoint(lows[first:last])  # "my knee still hurts" stays negative
     out = list(valences)
-    for i in range(first, last):
+    if crossing:
+        for i in range(first, min(first + 3, last)):
+            if valences[i] and negations.find(1, max(0, i - 3), first) >= 0 and negations.find(1, first, i) < 0:
+                out[i] = valences[i] / vader.N_SCALAR
+    # Only a domain word can change below (each word on its own: the order does not matter).
+    for i in compress(range(first, last), domain[first:last]):
         low = lows[i]
-        # VADER's pass over the whole text let a "never" at the end of the previous sentence negate
-        # the first words of this one ("…would never golf again. Played 18 holes!"): undo that.
-        if i < first + 3 and valences[i] and any(vader.negated(lows[j]) for j in range(max(0, i - 3), first)) \
-                and not any(vader.negated(lows[j]) for j in range(first, i)):
-            out[i] = valences[i] / vader.N_SCALAR
         if low in silent and not ongoing:
             out[i] = 0.0
         elif low in added and valences[i] == 0:
             value = added[low]
-            if any(vader.negated(lows[j]) for j in range(max(first, i - 3), i)):
+            if negations.find(1, max(first, i - 3), i) >= 0:
                 value *= vader.N_SCALAR
             out[i] = value
-    changed = any(out[i] != valences[i] for i in range(first, last))
+    changed = tuple(out[first:last]) != valences[first:last]
     return tuple(out) if changed else None
 
 
@@ -168,13 +174,22 @@ def _cue_weights(text: str, words: AbstractSet[str], *, claim: bool = False, swe
     return max(complaint + fact, -1.5), praise + relief
 
 
-def _sentence(text: str, compound: float, *, claim: bool = False, swearing: bool = False) -> tuple[str, float]:
-    """The role of one sentence and its domain-adjusted score, given the cues the whole text allows."""
+def _sentence(text: str, compound: float, words: frozenset[str] | None = None, gate: frozenset[str] | None = None,
+              *, claim: bool = False, swearing: bool = False) -> tuple[str, float]:
+    """The role of one sentence and its domain-adjusted score, given the cues the whole text allows;
+    words, gate: its _WORD words and gate_words, when the caller has them."""
+    if words is None or gate is None:
+        low = text.lower()
+        words = frozenset((_ASCII_WORD if low.isascii() else _WORD).findall(low))
+        # The gate words are these words split at apostrophes: without one they are the same set.
+        gate = words if "'" not in low else gate_words(text, low)
+    quiet = _quiet_words()
+    if quiet is not None and quiet.isdisjoint(words) and (gate is words or quiet.isdisjoint(gate)) \
+            and not claim and not swearing:
+        # No word any step below looks for: what they add up to (no gripe, no cue, no class, not cared
+        # for, no unmet service, role "other"), without the dozen look-ups (a quarter of sentences).
+        return "other", round(_clamp(compound + 0.0 + 0.0), 4)
     cues = _cues()
-    low = text.lower()
-    words = frozenset((_ASCII_WORD if low.isascii() else _WORD).findall(low))
-    # The gate words are these words split at apostrophes: without one they are the same set.
-    gate = words if "'" not in low else gate_words(text, low)
     mixed = logistics_clause(text, gate)
     if mixed is not None:
         rest_text, gripe_text = mixed
@@ -214,6 +229,19 @@ def _sentence(text: str, compound: float, *, claim: bool = False, swearing: bool
     else:
         base = compound
     return role, round(_clamp(base + complaint + praise), 4)
+
+
+@lru_cache(maxsize=1)
+def _quiet_words() -> frozenset[str] | None:
+    """Every word _sentence's steps look for, in a sentence's words or its gate words: a sentence with
+    none of them (and no claim or swearing) is "other" at its compound. None when some cue needs no
+    trigger word (then no sentence is quiet)."""
+    complaint, praise = _cue_sets()
+    if complaint.applicable(frozenset()) or praise.applicable(frozenset()):
+        return None
+    cues, c = _cues(), classes()
+    return frozenset().union(*(cue.any for cue in (*complaint.cues, *praise.cues)), c.triggers,
+                             c.logistics.triggers, cues.care_targets, cues.service_objects, cues.story_markers)
 
 
 def _unmet_service(words: AbstractSet[str], cared_for: bool) -> bool:
@@ -264,8 +292,12 @@ def analyze_sentiment(text: str, *, language: str = "en", is_spam: bool = False,
     spans = sentence_spans(plain)
     lows = vpass.lows
     starts = None if vpass.spans is None else [s for s, _ in vpass.spans]  # ascending, in text order
-    # _domain_valences changes nothing in a text without domain words and negations
-    domain_text = not _domain_words().isdisjoint(lows) or vader.any_negated(lows)
+    negations = vader.negation_flags(lows)
+    domain = bytes(map(_domain_words().__contains__, lows))
+    # An ASCII text's words, sentence by sentence: its lower() with every byte but [a-z0-9_'] made a space,
+    # sliced and split (the same words as _WORD / gate_words find in each sentence, in C).
+    spaced = plain.lower().encode().translate(_SPACED).decode() if plain.isascii() else None
+    words = gate = None
     for n, (start, end) in enumerate(spans):
         sentence = plain[start:end]
         if starts is None:
@@ -278,10 +310,14 @@ def analyze_sentiment(text: str, *, language: str = "en", is_spam: bool = False,
             first = bisect_left(starts, start, token)  # the first token starting at or after start
             token = bisect_left(starts, end, first)  # the first starting at or after end
         compound = vader.score_slice(vpass, plain, first, token, start, end)
-        adjusted = _domain_valences(lows, vpass.valences, first, token) if domain_text else None
-        domain = compound if adjusted is None else vader.score_slice(vpass, plain, first, token, start, end,
-                                                                     valences=adjusted)
-        role, score = _sentence(sentence, domain,
+        adjusted = _domain_valences(lows, vpass.valences, first, token, negations, domain)
+        adjusted_compound = compound if adjusted is None else vader.score_slice(
+            vpass, plain, first, token, start, end, valences=adjusted)
+        if spaced is not None:
+            chunk = spaced[start:end]
+            words = frozenset(chunk.split())
+            gate = words if "'" not in chunk else frozenset(chunk.replace("'", " ").split())
+        role, score = _sentence(sentence, adjusted_compound, words, gate,
                                 claim=bool(claims) and any(s < end and start < e for s, e in claims),
                                 swearing=bool(swearing) and any(s < end and start < e for s, e in swearing))
         sentences.append(SentenceScore(start=start, end=end, compound=compound,

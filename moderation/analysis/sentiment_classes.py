@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from ._data import Cue, load_json
 
@@ -111,8 +111,7 @@ def gate_words(text: str, lowered: str | None = None) -> frozenset[str]:
     return frozenset((_ASCII_GATE_WORD if lowered.isascii() else _GATE_WORD).findall(lowered))
 
 
-@dataclass(frozen=True)
-class _Classes:
+class _Classes(NamedTuple):
     """The compiled word classes."""
 
     failure: _Gated

@@ -20,8 +20,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from vaderSentiment import vaderSentiment as _v
 
@@ -47,8 +47,7 @@ def fold(word: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
-@dataclass(frozen=True)
-class Rules:
+class Rules(NamedTuple):
     """VADER's word lists for one language, folded."""
 
     lexicon: dict[str, float]
@@ -87,8 +86,7 @@ def rules() -> Rules:
     )
 
 
-@dataclass(frozen=True)
-class SpanishPass:
+class SpanishPass(NamedTuple):
     """One pass over a text: each token's folded form, span and valence (before the contrast rule)."""
 
     words: tuple[str, ...]  # as written, punctuation stripped

@@ -10,8 +10,9 @@ from __future__ import annotations
 import re
 import string
 import threading
-from dataclasses import dataclass
+from itertools import compress, count
 from types import SimpleNamespace
+from typing import NamedTuple
 
 from vaderSentiment import vaderSentiment as _v
 
@@ -40,10 +41,15 @@ def negated(word_lower: str) -> bool:
     return word_lower in _NEGATE or "n't" in word_lower
 
 
-def any_negated(lows: list[str] | tuple[str, ...]) -> bool:
-    """True when one of these lower-cased words is negated()."""
-    # "n't" in one word is "n't" in the words joined by spaces: no token holds whitespace.
-    return not _NEGATE.isdisjoint(lows) or "n't" in " ".join(lows)
+def negation_flags(lows: list[str] | tuple[str, ...]) -> bytes:
+    """One byte per lower-cased word, 1 where negated() holds: which words negate, found in C
+    (bytes.find on a range then asks whether one negates there)."""
+    flags = bytearray(map(_NEGATE.__contains__, lows))
+    if "n't" in " ".join(lows):  # (no token holds whitespace)
+        for i, low in enumerate(lows):
+            if "n't" in low:
+                flags[i] = 1
+    return bytes(flags)
 
 
 class _Analyzer(_v.SentimentIntensityAnalyzer):
@@ -109,18 +115,20 @@ class _Analyzer(_v.SentimentIntensityAnalyzer):
         # The original's index()-based loop, kept as is: equal valences share the first's position.
         # (Its pop(si) + insert(si, x) is an assignment: the list keeps its length, so iterating it
         # by position reads the same elements as its for-loop over the list being changed.)
-        # A zero valence is skipped: its turn would only rescale some zero, which stays zero (and
-        # equal to 0 for every later index() and for score_valence).
+        # It is run on the non-zero valences only: a zero's turn would only rescale some zero, which
+        # stays zero, and a zero never equals a non-zero valence, so index() finds the same first
+        # position among them (a non-zero valence times 0.5 or 1.5 stays non-zero).
         bi = w.index("but")
-        for k in range(len(sentiments)):
-            sentiment = sentiments[k]
-            if not sentiment:
-                continue
-            si = sentiments.index(sentiment)
-            if si < bi:
-                sentiments[si] = sentiment * 0.5
-            elif si > bi:
-                sentiments[si] = sentiment * 1.5
+        nonzero = list(compress(count(), sentiments))  # positions, ascending
+        values = [sentiments[k] for k in nonzero]
+        for sentiment in values.copy():  # each turn reads its own valence before any later turn rescales it
+            si = values.index(sentiment)
+            if nonzero[si] < bi:
+                values[si] = sentiment * 0.5
+            elif nonzero[si] > bi:
+                values[si] = sentiment * 1.5
+        for k, value in zip(nonzero, values, strict=True):
+            sentiments[k] = value
         return sentiments
 
     @staticmethod
@@ -137,8 +145,7 @@ class _Analyzer(_v.SentimentIntensityAnalyzer):
         return pos_sum, neg_sum, sentiments.count(0)
 
 
-@dataclass(frozen=True)
-class VaderPass:
+class VaderPass(NamedTuple):
     """One pass of VADER over a text: the whole-text scores and each token's valence and span."""
 
     scores: dict[str, float]
@@ -275,7 +282,7 @@ def run(text: str) -> VaderPass:
     sentiments: list[float] = [0] * len(words)
     last = len(words) - 1
     scorable = sia.scorable
-    for i in [i for i, low in enumerate(lows) if low in scorable]:
+    for i in compress(count(), map(scorable.__contains__, lows)):  # the lexicon words, found in C
         if lows[i] != "kind" or i == last or lows[i + 1] != "of":
             sentiments[i] = _valence(sia, senti, words, lows, i)
     valences = tuple(sentiments)
