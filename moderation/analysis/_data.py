@@ -9,6 +9,8 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
+from ._literals import Hints, hints
+
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
 
@@ -72,8 +74,8 @@ def lowered_in_place(text: str) -> str | None:
 _CASE_UNSAFE = re.compile(r"\\[0-9xuUN]|\(\?[aiLmsux-]")
 
 
-def _lower_case_twin(source: str, flags: int) -> re.Pattern[str] | None:
-    r"""The pattern without IGNORECASE, for text lowered in place; None when that could differ.
+def _has_lower_case_twin(source: str, flags: int) -> bool:
+    r"""Whether the pattern without IGNORECASE finds the same spans in lowered_in_place(text).
 
     A caseless pattern written wholly in ASCII lower case (so no upper-case letter, range or \B \S
     \W \D) finds the same spans in a text as without IGNORECASE in lowered_in_place(text): its
@@ -81,10 +83,38 @@ def _lower_case_twin(source: str, flags: int) -> re.Pattern[str] | None:
     equals none of them either way (ASCII_FOLDING excluded), and \b \d \s \w and . say the same of a
     character and of its lower case (checked for every code point). It scans 2-3x faster (re
     tries a caseless pattern's every character both ways at every position)."""
-    if not flags & re.IGNORECASE or not source.isascii() or source != source.lower() \
-            or _CASE_UNSAFE.search(source):
-        return None
-    return re.compile(source, flags & ~re.IGNORECASE)
+    return bool(flags & re.IGNORECASE) and source.isascii() and source == source.lower() \
+        and not _CASE_UNSAFE.search(source)
+
+
+_MAX_STARTS = 32  # past this many places to try, one scan of the whole text costs less
+
+
+def _match_starts(text: str, starts: list[str]) -> list[int] | None:
+    """The sorted places where one of starts occurs in text; None past _MAX_STARTS of them."""
+    found: set[int] = set()
+    for s in starts:
+        at = text.find(s)
+        while at >= 0:
+            found.add(at)
+            if len(found) > _MAX_STARTS:
+                return None
+            at = text.find(s, at + 1)
+    return sorted(found)
+
+
+def _matches_at(pattern: re.Pattern[str], text: str, starts: list[int]) -> list[re.Match[str]]:
+    """pattern.finditer(text) for a pattern that can only match non-empty text from these places:
+    finditer takes the first place at or after the last match's end where the pattern matches."""
+    matches = []
+    end = 0
+    for at in starts:
+        if at >= end:
+            m = pattern.match(text, at)
+            if m is not None:
+                matches.append(m)
+                end = m.end()
+    return matches
 
 
 class Cue:
@@ -92,17 +122,20 @@ class Cue:
 
     Python's re scans every character for every pattern; a set intersection first lets a text
     skip the dozens of cue patterns that cannot match it. The patterns are compiled when first
-    needed: most texts never need most cues.
+    needed: most texts never need most cues. A text that holds a trigger word but not a literal
+    every match holds (see _literals) skips the scan too, and a pattern whose matches open with
+    one of a few literals is tried only where they occur.
     """
 
-    __slots__ = ("_flags", "_pattern", "_source", "_twin", "any", "weight")
+    __slots__ = ("_flags", "_hints", "_pattern", "_source", "_twin", "any", "weight")
 
     def __init__(self, spec: dict, *, flags: int = re.IGNORECASE, pattern: str | None = None) -> None:
         self.any = frozenset(w.lower() for w in spec.get("any", ()))
         self._source = pattern if pattern is not None else spec["re"]
         self._flags = flags
         self._pattern: re.Pattern[str] | None = None
-        self._twin: re.Pattern[str] | None | bool = False  # False: not compiled yet
+        self._twin: re.Pattern[str] | None | bool = False  # False: not compiled yet; None: no twin
+        self._hints: Hints | None = None  # read when first needed
         self.weight = float(spec.get("weight", 0.0))
 
     @property
@@ -116,26 +149,39 @@ class Cue:
         """True when the text's words make a match possible."""
         return not self.any or not self.any.isdisjoint(words)
 
-    def _scan(self, text: str) -> tuple[re.Pattern[str], str]:
-        """The pattern to scan with and the text to scan: a caseless pattern written in lower case
-        scans the lower-cased text instead (see _lower_case_twin), with the same spans."""
+    def _matches(self, text: str, *, first: bool) -> Iterator[re.Match[str]] | list[re.Match[str]]:
+        """self.pattern.finditer(text)'s matches, with the same spans (a match's group() may be
+        lower-cased); with first, only the first of them (or none)."""
         lowered = lowered_in_place(text)
-        if lowered is not None:
-            if self._twin is False:
-                self._twin = _lower_case_twin(self._source, self._flags)
-            if self._twin is not None:
-                return self._twin, lowered
-        return self.pattern, text
+        if lowered is None:
+            return self.pattern.finditer(text)
+        if self._hints is None:
+            self._hints = hints(self._source, self._flags)
+        if not self._hints.may_match(lowered):
+            return []  # lacks a literal every match holds (most texts that hold a trigger word)
+        if self._twin is False:
+            self._twin = None
+            if _has_lower_case_twin(self._source, self._flags):
+                self._twin = re.compile(self._source, self._flags & ~re.IGNORECASE)
+        pattern, scanned = (self.pattern, text) if self._twin is None else (self._twin, lowered)
+        if self._hints.starts is not None:
+            starts = _match_starts(lowered, self._hints.start_strings(lowered))
+            if starts is not None:
+                return _matches_at(pattern, scanned, starts)
+        if first:
+            m = pattern.search(scanned)
+            return [] if m is None else [m]
+        return pattern.finditer(scanned)
 
     def finditer(self, text: str) -> Iterator[re.Match[str]]:
-        """self.pattern.finditer(text), with the same spans (a match's group() may be lower-cased)."""
-        pattern, scanned = self._scan(text)
-        return pattern.finditer(scanned)
+        """self.pattern.finditer(text), with the same spans (a match's group() may be lower-cased):
+        a caseless pattern written in lower case scans the lower-cased text (see
+        _has_lower_case_twin)."""
+        return iter(self._matches(text, first=False))
 
     def search(self, text: str) -> re.Match[str] | None:
         """self.pattern.search(text), with the same span (its group() may be lower-cased)."""
-        pattern, scanned = self._scan(text)
-        return pattern.search(scanned)
+        return next(iter(self._matches(text, first=True)), None)
 
 
 class CueSet:
