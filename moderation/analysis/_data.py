@@ -9,7 +9,7 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
-from ._literals import Hints, hints
+from . import _literals
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
@@ -30,15 +30,20 @@ def load_lines(name: str) -> tuple[str, ...]:
 
 
 _WORDS = re.compile(r"[\w']+")
-_ASCII_WORDS = re.compile(r"[a-z0-9_']+")  # the same on lower-cased ASCII text, scanned faster
+# bytes.translate table for ASCII text: capitals to lower case, [a-z0-9_'] kept, any other byte to a
+# space. Split on spaces, the translated text gives the [\w']+ runs of text.lower(), in C.
+_ASCII_WORD_BYTES = bytes(
+    ord(chr(b).lower()) if chr(b).isalnum() or chr(b) in "_'" else ord(" ") for b in range(128)
+) + b" " * 128
 
 
 @lru_cache(maxsize=4)
 def word_list(text: str) -> list[str]:
     """Lower-cased [\\w']+ words of a text in order (cached: several detectors ask for the same
     text's words; do not change the list)."""
-    lowered = text.lower()
-    return (_ASCII_WORDS if lowered.isascii() else _WORDS).findall(lowered)
+    if text.isascii():
+        return text.encode().translate(_ASCII_WORD_BYTES).decode().split()
+    return _WORDS.findall(text.lower())
 
 
 @lru_cache(maxsize=4)
@@ -122,20 +127,27 @@ class Cue:
 
     Python's re scans every character for every pattern; a set intersection first lets a text
     skip the dozens of cue patterns that cannot match it. The patterns are compiled when first
-    needed: most texts never need most cues. A text that holds a trigger word but not a literal
-    every match holds (see _literals) skips the scan too, and a pattern whose matches open with
-    one of a few literals is tried only where they occur.
+    needed: most texts never need most cues.
+
+    With hinted, for cues scanned over whole texts: a text that holds a trigger word but not a
+    literal every match holds skips the scan too, and a pattern whose matches open with one of a
+    few literals is tried only where they occur (see _literals). Reading those literals costs about
+    what compiling the pattern costs, once: short sentences do not repay it.
     """
 
-    __slots__ = ("_flags", "_hints", "_pattern", "_source", "_twin", "any", "weight")
+    __slots__ = ("_flags", "_hints", "_pattern", "_source", "_tree", "_twin", "any", "weight")
 
-    def __init__(self, spec: dict, *, flags: int = re.IGNORECASE, pattern: str | None = None) -> None:
+    def __init__(self, spec: dict, *, flags: int = re.IGNORECASE, pattern: str | None = None,
+                 hinted: bool = False) -> None:
         self.any = frozenset(w.lower() for w in spec.get("any", ()))
         self._source = pattern if pattern is not None else spec["re"]
         self._flags = flags
         self._pattern: re.Pattern[str] | None = None
-        self._twin: re.Pattern[str] | None | bool = False  # False: not compiled yet; None: no twin
-        self._hints: Hints | None = None  # read when first needed
+        # the lower-case twin (see _has_lower_case_twin): None until known, False when there is none
+        self._twin: re.Pattern[str] | bool | None = None
+        # the literal hints: None until read (without hinted, NO_HINTS at once)
+        self._hints: _literals.Hints | None = None if hinted else _literals.NO_HINTS
+        self._tree: object = None  # the parse tree read with the hints, until compiled
         self.weight = float(spec.get("weight", 0.0))
 
     @property
@@ -149,6 +161,20 @@ class Cue:
         """True when the text's words make a match possible."""
         return not self.any or not self.any.isdisjoint(words)
 
+    def _scanner(self) -> re.Pattern[str] | None:
+        """The twin, compiled when first needed (from the tree read with the hints, if any); None
+        when there is no twin (then self.pattern, compiled the same way, scans the text)."""
+        if self._twin is None:
+            self._twin = _has_lower_case_twin(self._source, self._flags)
+        if self._twin is True:
+            self._twin = _literals.compile_tree(self._tree, self._source, self._flags & ~re.IGNORECASE)
+            self._tree = None
+        elif self._twin is False and self._tree is not None:
+            if self._pattern is None:
+                self._pattern = _literals.compile_tree(self._tree, self._source, self._flags)
+            self._tree = None
+        return self._twin or None
+
     def _matches(self, text: str, *, first: bool) -> Iterator[re.Match[str]] | list[re.Match[str]]:
         """self.pattern.finditer(text)'s matches, with the same spans (a match's group() may be
         lower-cased); with first, only the first of them (or none)."""
@@ -156,14 +182,14 @@ class Cue:
         if lowered is None:
             return self.pattern.finditer(text)
         if self._hints is None:
-            self._hints = hints(self._source, self._flags)
+            if self._twin is None:
+                self._twin = _has_lower_case_twin(self._source, self._flags)
+            flags = self._flags & ~re.IGNORECASE if self._twin else self._flags
+            self._hints, self._tree = _literals.read(self._source, flags)
         if not self._hints.may_match(lowered):
             return []  # lacks a literal every match holds (most texts that hold a trigger word)
-        if self._twin is False:
-            self._twin = None
-            if _has_lower_case_twin(self._source, self._flags):
-                self._twin = re.compile(self._source, self._flags & ~re.IGNORECASE)
-        pattern, scanned = (self.pattern, text) if self._twin is None else (self._twin, lowered)
+        twin = self._scanner()
+        pattern, scanned = (self.pattern, text) if twin is None else (twin, lowered)
         if self._hints.starts is not None:
             starts = _match_starts(lowered, self._hints.start_strings(lowered))
             if starts is not None:
