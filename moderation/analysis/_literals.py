@@ -93,8 +93,11 @@ def compile_tree(tree: Any, source: str, flags: int) -> re.Pattern[str]:
 
 
 def _clauses(needs: list[frozenset[str]]) -> Clauses:
-    """The sets of needs as sorted tuples, without repeats, the most telling first."""
-    return tuple(tuple(sorted(c)) for c in sorted(set(needs), key=lambda c: (-_rarity(c), sorted(c))))
+    """The sets of needs as sorted tuples, the most telling first, without repeats and without a
+    set that holds another (a text holding one of the smaller set's strings holds one of its)."""
+    unique = set(needs)
+    kept = [c for c in unique if not any(d < c for d in unique)]
+    return tuple(tuple(sorted(c)) for c in sorted(kept, key=lambda c: (-_rarity(c), sorted(c))))
 
 
 class _Reader:
