@@ -199,14 +199,32 @@ class Cue:
             return [] if m is None else [m]
         return pattern.finditer(scanned)
 
+    def _scan(self, text: str) -> tuple[re.Pattern[str], str]:
+        """The pattern to scan with and the text to scan, for a cue without hints: a caseless
+        pattern written in lower case scans the lower-cased text instead, with the same spans."""
+        lowered = lowered_in_place(text)
+        if lowered is not None:
+            twin = self._twin
+            if twin is None or twin is True:
+                twin = self._scanner()
+            if twin:
+                return twin, lowered
+        return self.pattern, text
+
     def finditer(self, text: str) -> Iterator[re.Match[str]]:
         """self.pattern.finditer(text), with the same spans (a match's group() may be lower-cased):
         a caseless pattern written in lower case scans the lower-cased text (see
         _has_lower_case_twin)."""
+        if self._hints is _literals.NO_HINTS:
+            pattern, scanned = self._scan(text)
+            return pattern.finditer(scanned)
         return iter(self._matches(text, first=False))
 
     def search(self, text: str) -> re.Match[str] | None:
         """self.pattern.search(text), with the same span (its group() may be lower-cased)."""
+        if self._hints is _literals.NO_HINTS:
+            pattern, scanned = self._scan(text)
+            return pattern.search(scanned)
         return next(iter(self._matches(text, first=True)), None)
 
 
