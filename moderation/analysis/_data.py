@@ -9,6 +9,8 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
+from . import _literals
+
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
 
@@ -28,15 +30,20 @@ def load_lines(name: str) -> tuple[str, ...]:
 
 
 _WORDS = re.compile(r"[\w']+")
-_ASCII_WORDS = re.compile(r"[a-z0-9_']+")  # the same on lower-cased ASCII text, scanned faster
+# bytes.translate table for ASCII text: capitals to lower case, [a-z0-9_'] kept, any other byte to a
+# space. Split on spaces, the translated text gives the [\w']+ runs of text.lower(), in C.
+_ASCII_WORD_BYTES = bytes(
+    ord(chr(b).lower()) if chr(b).isalnum() or chr(b) in "_'" else ord(" ") for b in range(128)
+) + b" " * 128
 
 
 @lru_cache(maxsize=4)
 def word_list(text: str) -> list[str]:
     """Lower-cased [\\w']+ words of a text in order (cached: several detectors ask for the same
     text's words; do not change the list)."""
-    lowered = text.lower()
-    return (_ASCII_WORDS if lowered.isascii() else _WORDS).findall(lowered)
+    if text.isascii():
+        return text.encode().translate(_ASCII_WORD_BYTES).decode().split()
+    return _WORDS.findall(text.lower())
 
 
 @lru_cache(maxsize=4)
@@ -72,8 +79,8 @@ def lowered_in_place(text: str) -> str | None:
 _CASE_UNSAFE = re.compile(r"\\[0-9xuUN]|\(\?[aiLmsux-]")
 
 
-def _lower_case_twin(source: str, flags: int) -> re.Pattern[str] | None:
-    r"""The pattern without IGNORECASE, for text lowered in place; None when that could differ.
+def _has_lower_case_twin(source: str, flags: int) -> bool:
+    r"""Whether the pattern without IGNORECASE finds the same spans in lowered_in_place(text).
 
     A caseless pattern written wholly in ASCII lower case (so no upper-case letter, range or \B \S
     \W \D) finds the same spans in a text as without IGNORECASE in lowered_in_place(text): its
@@ -81,10 +88,38 @@ def _lower_case_twin(source: str, flags: int) -> re.Pattern[str] | None:
     equals none of them either way (ASCII_FOLDING excluded), and \b \d \s \w and . say the same of a
     character and of its lower case (checked for every code point). It scans 2-3x faster (re
     tries a caseless pattern's every character both ways at every position)."""
-    if not flags & re.IGNORECASE or not source.isascii() or source != source.lower() \
-            or _CASE_UNSAFE.search(source):
-        return None
-    return re.compile(source, flags & ~re.IGNORECASE)
+    return bool(flags & re.IGNORECASE) and source.isascii() and source == source.lower() \
+        and not _CASE_UNSAFE.search(source)
+
+
+_MAX_STARTS = 32  # past this many places to try, one scan of the whole text costs less
+
+
+def _match_starts(text: str, starts: list[str]) -> list[int] | None:
+    """The sorted places where one of starts occurs in text; None past _MAX_STARTS of them."""
+    found: set[int] = set()
+    for s in starts:
+        at = text.find(s)
+        while at >= 0:
+            found.add(at)
+            if len(found) > _MAX_STARTS:
+                return None
+            at = text.find(s, at + 1)
+    return sorted(found)
+
+
+def _matches_at(pattern: re.Pattern[str], text: str, starts: list[int]) -> list[re.Match[str]]:
+    """pattern.finditer(text) for a pattern that can only match non-empty text from these places:
+    finditer takes the first place at or after the last match's end where the pattern matches."""
+    matches = []
+    end = 0
+    for at in starts:
+        if at >= end:
+            m = pattern.match(text, at)
+            if m is not None:
+                matches.append(m)
+                end = m.end()
+    return matches
 
 
 class Cue:
@@ -93,16 +128,26 @@ class Cue:
     Python's re scans every character for every pattern; a set intersection first lets a text
     skip the dozens of cue patterns that cannot match it. The patterns are compiled when first
     needed: most texts never need most cues.
+
+    With hinted, for cues scanned over whole texts: a text that holds a trigger word but not a
+    literal every match holds skips the scan too, and a pattern whose matches open with one of a
+    few literals is tried only where they occur (see _literals). Reading those literals costs about
+    what compiling the pattern costs, once: short sentences do not repay it.
     """
 
-    __slots__ = ("_flags", "_pattern", "_source", "_twin", "any", "weight")
+    __slots__ = ("_flags", "_hints", "_pattern", "_source", "_tree", "_twin", "any", "weight")
 
-    def __init__(self, spec: dict, *, flags: int = re.IGNORECASE, pattern: str | None = None) -> None:
+    def __init__(self, spec: dict, *, flags: int = re.IGNORECASE, pattern: str | None = None,
+                 hinted: bool = False) -> None:
         self.any = frozenset(w.lower() for w in spec.get("any", ()))
         self._source = pattern if pattern is not None else spec["re"]
         self._flags = flags
         self._pattern: re.Pattern[str] | None = None
-        self._twin: re.Pattern[str] | None | bool = False  # False: not compiled yet
+        # the lower-case twin (see _has_lower_case_twin): None until known, False when there is none
+        self._twin: re.Pattern[str] | bool | None = None
+        # the literal hints: None until read (without hinted, NO_HINTS at once)
+        self._hints: _literals.Hints | None = None if hinted else _literals.NO_HINTS
+        self._tree: object = None  # the parse tree read with the hints, until compiled
         self.weight = float(spec.get("weight", 0.0))
 
     @property
@@ -116,26 +161,71 @@ class Cue:
         """True when the text's words make a match possible."""
         return not self.any or not self.any.isdisjoint(words)
 
+    def _scanner(self) -> re.Pattern[str] | None:
+        """The twin, compiled when first needed (from the tree read with the hints, if any); None
+        when there is no twin (then self.pattern, compiled the same way, scans the text)."""
+        if self._twin is None:
+            self._twin = _has_lower_case_twin(self._source, self._flags)
+        if self._twin is True:
+            self._twin = _literals.compile_tree(self._tree, self._source, self._flags & ~re.IGNORECASE)
+            self._tree = None
+        elif self._twin is False and self._tree is not None:
+            if self._pattern is None:
+                self._pattern = _literals.compile_tree(self._tree, self._source, self._flags)
+            self._tree = None
+        return self._twin or None
+
+    def _matches(self, text: str, *, first: bool) -> Iterator[re.Match[str]] | list[re.Match[str]]:
+        """self.pattern.finditer(text)'s matches, with the same spans (a match's group() may be
+        lower-cased); with first, only the first of them (or none)."""
+        lowered = lowered_in_place(text)
+        if lowered is None:
+            return self.pattern.finditer(text)
+        if self._hints is None:
+            if self._twin is None:
+                self._twin = _has_lower_case_twin(self._source, self._flags)
+            flags = self._flags & ~re.IGNORECASE if self._twin else self._flags
+            self._hints, self._tree = _literals.read(self._source, flags)
+        if not self._hints.may_match(lowered):
+            return []  # lacks a literal every match holds (most texts that hold a trigger word)
+        twin = self._scanner()
+        pattern, scanned = (self.pattern, text) if twin is None else (twin, lowered)
+        if self._hints.starts is not None:
+            starts = _match_starts(lowered, self._hints.start_strings(lowered))
+            if starts is not None:
+                return _matches_at(pattern, scanned, starts)
+        if first:
+            m = pattern.search(scanned)
+            return [] if m is None else [m]
+        return pattern.finditer(scanned)
+
     def _scan(self, text: str) -> tuple[re.Pattern[str], str]:
-        """The pattern to scan with and the text to scan: a caseless pattern written in lower case
-        scans the lower-cased text instead (see _lower_case_twin), with the same spans."""
+        """The pattern to scan with and the text to scan, for a cue without hints: a caseless
+        pattern written in lower case scans the lower-cased text instead, with the same spans."""
         lowered = lowered_in_place(text)
         if lowered is not None:
-            if self._twin is False:
-                self._twin = _lower_case_twin(self._source, self._flags)
-            if self._twin is not None:
-                return self._twin, lowered
+            twin = self._twin
+            if twin is None or twin is True:
+                twin = self._scanner()
+            if twin:
+                return twin, lowered
         return self.pattern, text
 
     def finditer(self, text: str) -> Iterator[re.Match[str]]:
-        """self.pattern.finditer(text), with the same spans (a match's group() may be lower-cased)."""
-        pattern, scanned = self._scan(text)
-        return pattern.finditer(scanned)
+        """self.pattern.finditer(text), with the same spans (a match's group() may be lower-cased):
+        a caseless pattern written in lower case scans the lower-cased text (see
+        _has_lower_case_twin)."""
+        if self._hints is _literals.NO_HINTS:
+            pattern, scanned = self._scan(text)
+            return pattern.finditer(scanned)
+        return iter(self._matches(text, first=False))
 
     def search(self, text: str) -> re.Match[str] | None:
         """self.pattern.search(text), with the same span (its group() may be lower-cased)."""
-        pattern, scanned = self._scan(text)
-        return pattern.search(scanned)
+        if self._hints is _literals.NO_HINTS:
+            pattern, scanned = self._scan(text)
+            return pattern.search(scanned)
+        return next(iter(self._matches(text, first=True)), None)
 
 
 class CueSet:

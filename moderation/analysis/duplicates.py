@@ -8,18 +8,20 @@ import unicodedata
 from .results import FlagHit
 
 _NOT_WORD = re.compile(r"[\W_]+")
-_ASCII_NOT_WORD = {c: " " for c in range(128) if not chr(c).isalnum()}
+# bytes.translate table for ASCII text: capitals to lower case, letters and digits kept, any other
+# byte to a space.
+_ASCII_NORMAL_BYTES = bytes(ord(chr(b).lower()) if chr(b).isalnum() else ord(" ") for b in range(128)) + b" " * 128
 
 
 def fingerprint(text: str) -> str:
     """SHA-256 hex of the text NFKC-normalised, case-folded, punctuation and spacing collapsed."""
     if text.isascii():
         # NFKC leaves ASCII as it is and case-folding is lower-casing there; every run of characters
-        # other than letters and digits becomes one space, as the regex below does.
-        normal = " ".join(text.lower().translate(_ASCII_NOT_WORD).split())
-    else:
-        normal = unicodedata.normalize("NFKC", text).casefold()
-        normal = _NOT_WORD.sub(" ", normal).strip()
+        # other than letters and digits becomes one space, as the regex below does (on the bytes,
+        # in C: a str.translate with a dict looks each character up in Python's dict).
+        return hashlib.sha256(b" ".join(text.encode().translate(_ASCII_NORMAL_BYTES).split())).hexdigest()
+    normal = unicodedata.normalize("NFKC", text).casefold()
+    normal = _NOT_WORD.sub(" ", normal).strip()
     return hashlib.sha256(normal.encode("utf-8")).hexdigest()
 
 

@@ -18,7 +18,7 @@ def _patterns() -> CueSet:
             pattern = pattern.replace("{" + name + "}", alternation)
         return pattern
 
-    return CueSet(Cue(p, pattern=expand(p["re"])) for p in raw["patterns"])
+    return CueSet(Cue(p, pattern=expand(p["re"]), hinted=True) for p in raw["patterns"])
 
 
 def find_outcome_claims(text: str) -> tuple[OutcomeClaim, ...]:

@@ -11,7 +11,7 @@ from .results import FlagHit
 def _cues() -> tuple[CueSet, frozenset[Cue], float, float]:
     """The cues, those of them that are word classes of advertising, threshold, link weight."""
     raw = load_json("spam_cues.json")
-    cues = [(Cue(c), "class" in c) for c in raw["cues"]]
+    cues = [(Cue(c, hinted=True), "class" in c) for c in raw["cues"]]
     return (CueSet(c for c, _ in cues), frozenset(c for c, is_class in cues if is_class),
             raw["threshold"], raw["link_weight"])
 
