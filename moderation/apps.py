@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import gc
+
 from django.apps import AppConfig
 from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 
@@ -28,3 +30,9 @@ class ModerationConfig(AppConfig):
             for name, signal in (("save", post_save), ("delete", post_delete)):
                 signal.connect(catalogue_changed, sender=model, dispatch_uid=f"catalogue-{name}-{model.__name__}")
         m2m_changed.connect(catalogue_changed, sender=Therapist.locations.through, dispatch_uid="catalogue-m2m")
+        # The last app's ready(): start-up is over, and what it built lives as long as the process. The
+        # collector leaves it out of its walks from now on (in a forking Celery worker that also keeps
+        # the pages shared, as the gc module's documentation advises) and runs again if manage.py had
+        # switched it off for the start-up.
+        gc.freeze()
+        gc.enable()
