@@ -103,3 +103,21 @@ def test_import_testimonials_imports_good_rows_and_reports_bad_ones(tmp_path):
     assert Testimonial.objects.count() == before + 1
     out, _ = run("import_testimonials", str(source))
     assert "Imported 0, already present 1" in out
+
+
+def test_a_command_runs_with_the_cyclic_collector_on_and_start_up_frozen_out_of_it(tmp_path):
+    # given manage.py, which switches the collector off while Django starts
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    env = {**os.environ, "VAR_DIR": str(tmp_path), "DJANGO_SECRET_KEY": "test-only-key"}
+    env.pop("DATABASE_URL", None)
+    # when a command runs
+    done = subprocess.run([sys.executable, str(root / "manage.py"), "shell", "-c",
+                           "import gc; print(gc.isenabled(), gc.get_freeze_count() > 10000)"],
+                          env=env, cwd=root, capture_output=True, text=True, timeout=60, check=True)
+    # then the collector is on again (a long command must not leak cycles) and start-up's objects are frozen
+    assert done.stdout.splitlines()[-1].split() == ["True", "True"], done.stderr[-500:]
