@@ -25,8 +25,9 @@ _SPACED_EMAIL = re.compile(
 _URL = re.compile(r"(?<![\w@])(?:https?://|www\.)[^\s<>\"']+", re.IGNORECASE)
 _DOT_LETTER = re.compile(r"\.[A-Za-z]")  # no bare domain without one; cheap to look for
 _TRAILING = ".,;:!?)]}'\""
-# Enough digits somewhere for a phone number; most texts skip the (slow) matcher entirely.
-_DIGITS7 = re.compile(r"(?:\d\D{0,3}){7}")
+# Enough digits somewhere for a phone number (seven, each within three characters of the next); most
+# texts skip the (slow) matcher entirely. Opening with \d, not a group, lets re skip in C to digits.
+_DIGITS7 = re.compile(r"\d(?:\D{0,3}\d){6}")
 
 
 @lru_cache(maxsize=1)
@@ -37,6 +38,14 @@ def _bare_domain() -> re.Pattern[str]:
         r"(?<![\w@.-])(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)+(?:" + tlds + r")(?![\w-])"
         r"(?:/[^\s<>\"']*)?"
     )
+
+
+@lru_cache(maxsize=1)
+def _tld_after_dot() -> re.Pattern[str]:
+    """What every bare domain holds: a dot, a known TLD and no word character after it. Opening with
+    a literal dot, re finds it in C; _bare_domain opens with a look-behind, tried at every character."""
+    tlds = "|".join(sorted(set(load_lines("tlds.txt")), key=len, reverse=True))
+    return re.compile(r"\.(?:" + tlds + r")(?![\w-])")
 
 
 _LOCAL_CHAR = re.compile(r"[\w.+-]")
@@ -206,7 +215,7 @@ def link_flags(text: str, emails: list[tuple[int, int]]) -> list[FlagHit]:
     lowered = text.lower()
     for m in _URL.finditer(text) if ("http" in lowered or "www." in lowered) else ():
         spans.append((m.start(), m.end() - (len(m.group()) - len(m.group().rstrip(_TRAILING)))))
-    for m in _bare_domain().finditer(text) if _DOT_LETTER.search(text) else ():
+    for m in _bare_domain().finditer(text) if _DOT_LETTER.search(text) and _tld_after_dot().search(text) else ():
         span = (m.start(), m.end() - (len(m.group()) - len(m.group().rstrip(_TRAILING))))
         if not _overlaps(span, spans) and not _overlaps(span, emails):
             spans.append(span)

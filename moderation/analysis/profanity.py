@@ -106,6 +106,38 @@ def _marks_by_letter(text: str) -> list[int]:
     return sorted(starts)
 
 
+# Letters and digits as the letter they stand for in a swear word (i for l, u for v, as the leet
+# classes allow); 2 and 6 stand for none.
+_CANONICAL = str.maketrans(string.ascii_uppercase + "lv4389105726",
+                           string.ascii_lowercase.replace("l", "i").replace("v", "u") + "iuaebgiost##")
+_ALNUM_RUN = re.compile(r"[A-Za-z0-9]+")
+_REPEATS = re.compile(r"(.)\1+")
+
+
+@lru_cache(maxsize=1)
+def _word_pieces() -> frozenset[str]:
+    """Every stretch of a listed word in canonical letters, repeated letters written once."""
+    pieces = set()
+    for word in load_lines("profanity.txt"):
+        word = _REPEATS.sub(r"\1", word.lower().translate(_CANONICAL))
+        pieces.update(word[i:j] for i in range(len(word)) for j in range(i + 1, len(word) + 1))
+    return frozenset(pieces)
+
+
+@lru_cache(maxsize=4096)  # tokens repeat: most are the corpora's "@anonymous"
+def _may_hold_word(token: str) -> bool:
+    """False when no match of the matcher in token can be kept (as profanity_flags keeps them).
+
+    A kept match holds a letter, and a match takes in whole every run of letters and digits it
+    touches (it starts and ends beside no letter or digit). Inside such a run each character is in
+    the class of a letter of the word, in the word's order, each letter once or more: so the run,
+    in canonical letters with repeats written once, is a stretch of the word. Most tokens where a
+    mark or digit touches a letter (@anonymous, mp3, 20th) have no such run: the regex is skipped."""
+    pieces = _word_pieces()
+    return any(_REPEATS.sub(r"\1", run.translate(_CANONICAL)) in pieces
+               for run in _ALNUM_RUN.findall(token) if not run.isdigit())
+
+
 def _candidates(text: str) -> list[re.Match[str]]:
     """Matches of the full matcher, tried only where a swear word can be.
 
@@ -136,7 +168,8 @@ def _candidates(text: str) -> list[re.Match[str]]:
         space = _SPACE.search(text, at + 2)
         start = max(text.rfind(c, 0, at) for c in " \n\t") + 1
         end = space.start() if space else len(text)
-        found.update((m.span(), m) for m in _matcher().finditer(text, start, end))
+        if _may_hold_word(text[start:end]):
+            found.update((m.span(), m) for m in _matcher().finditer(text, start, end))
     return [found[span] for span in sorted(found)]
 
 
