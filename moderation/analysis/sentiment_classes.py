@@ -176,9 +176,26 @@ def classes() -> _Classes:
                               _firsts(wc["broken_promise_openers"]), wc["broken_promise_openers"],
                               wc["broken_promise_turns"]),
     )
-    first_tried = ("failure", "wait", "neglect", "practice_neglect", "attitude", "sales", "no_result", "depersonal",
-                   "ignored", "broken_promise", "debt", "left")
-    return _Classes(**gated, triggers=frozenset().union(*(gated[name].triggers for name in first_tried)))
+    return _Classes(**gated, triggers=frozenset().union(*(gated[name].triggers for name in _FIRST_TRIED)))
+
+
+# The classes complaint_weight tries on every sentence holding one of their trigger words.
+_FIRST_TRIED = ("failure", "wait", "neglect", "practice_neglect", "attitude", "sales", "no_result", "depersonal",
+                "ignored", "broken_promise", "debt", "left")
+# The first-tried classes a set of trigger words present can set off, kept per set (the same few recur).
+_live_by_present: dict[frozenset[str], frozenset[_Gated]] = {}
+
+
+def _live(c: _Classes, present: frozenset[str]) -> frozenset[_Gated]:
+    """The first-tried classes with one of their trigger words among present: complaint_weight looks
+    up a class here instead of calling its find (a dozen calls a sentence, most finding no trigger)."""
+    live = _live_by_present.get(present)
+    if live is None:
+        if len(_live_by_present) >= 1024:
+            _live_by_present.clear()
+        live = _live_by_present[present] = frozenset(
+            g for g in (getattr(c, name) for name in _FIRST_TRIED) if not g.triggers.isdisjoint(present))
+    return live
 
 
 def negated_at(text: str, start: int) -> bool:
@@ -199,32 +216,34 @@ def complaint_weight(text: str, words: AbstractSet[str], gate: frozenset[str]) -
     if not present:
         return 0.0, 0.0  # no class can match (most sentences)
     complaint = praise = 0.0
-    failure = c.failure.find(text, gate, present)
+    live = _live(c, present)  # only these can match: a set look-up each instead of a call
+    failure = c.failure.find(text, gate, present) if c.failure in live else None
     if failure is not None:
         if negated_at(text, failure.start()):
             praise -= FACT_WEIGHT * NEGATED_SHARE
         elif not c.repetition.isdisjoint(words) or re.search(r"\b\d+\s+times\b|\bthree\s+times\b", text, re.I):
             complaint += FACT_WEIGHT
-    wait = c.wait.find(text, gate, present)
+    wait = c.wait.find(text, gate, present) if c.wait in live else None
     if wait is not None and complaint == 0 and not negated_at(text, wait.start()):
         complaint += FACT_WEIGHT
-    neglect = c.neglect.find(text, gate, present) or c.practice_neglect.find(text, gate, present)
+    neglect = (c.neglect.find(text, gate, present) if c.neglect in live else None) \
+        or (c.practice_neglect.find(text, gate, present) if c.practice_neglect in live else None)
     if neglect is not None and not c.no_result_exceptions.find(text, gate):
         complaint += FACT_WEIGHT
-    attitude = c.attitude.find(text, gate, present)
+    attitude = c.attitude.find(text, gate, present) if c.attitude in live else None
     if attitude is not None:
         if negated_at(text, attitude.start()):
             praise -= ATTITUDE_WEIGHT * NEGATED_SHARE
         else:
             complaint += ATTITUDE_WEIGHT
-    if c.sales.find(text, gate, present):
+    if c.sales in live and c.sales.find(text, gate, present):
         complaint += FACT_WEIGHT
-    if c.no_result.find(text, gate, present) and not c.no_result_exceptions.find(text, gate):
+    if c.no_result in live and c.no_result.find(text, gate, present) and not c.no_result_exceptions.find(text, gate):
         complaint += FACT_WEIGHT
     for pattern in (c.depersonal, c.ignored, c.broken_promise, c.debt):
-        if pattern.find(text, gate, present):
+        if pattern in live and pattern.find(text, gate, present):
             complaint += FACT_WEIGHT
-    if c.left.find(text, gate, present) and not c.left_exceptions.find(text, gate):
+    if c.left in live and c.left.find(text, gate, present) and not c.left_exceptions.find(text, gate):
         complaint += FACT_WEIGHT
     return max(complaint, -1.2), praise
 
