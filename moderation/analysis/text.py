@@ -24,6 +24,10 @@ _ABBREVIATIONS = frozenset(
     " a.m p.m e.g i.e u.s".split()
 )
 _LAST_WORD = re.compile(r"([\w.]+)\.$")
+# The last two characters of each abbreviation: a word whose lower() is an abbreviation has the two
+# characters before its full stop lower to one of these (each character lowers to one ASCII character
+# or the word is no abbreviation), so a slice and a set look-up rule out most full stops.
+_ABBREVIATION_ENDS = frozenset(a[-2:] for a in _ABBREVIATIONS)
 
 
 def byte_classes(classes: dict[str, str]) -> bytes:
@@ -54,11 +58,16 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
                 gap -= 1
         else:
             gap += 1  # after the punctuation mark
-        if "\n" not in m.group() and text[gap - 1] == ".":  # only a full stop can end an abbreviation
-            word = _LAST_WORD.search(text, max(0, gap - 12), gap)
-            if word and word.group(1).lower() in _ABBREVIATIONS:
-                continue
-        _append(spans, text, start, gap)
+            # only a full stop can end an abbreviation, and only after an abbreviation's last two characters
+            if text[gap - 1] == "." and (gap < 3 or text[gap - 3:gap - 1].lower() in _ABBREVIATION_ENDS) \
+                    and "\n" not in m.group():
+                word = _LAST_WORD.search(text, max(0, gap - 12), gap)
+                if word and word.group(1).lower() in _ABBREVIATIONS:
+                    continue
+        if start < gap and not text[start].isspace() and not text[gap - 1].isspace():
+            spans.append((start, gap))  # already trimmed (most sentences: the gaps took the whitespace)
+        else:
+            _append(spans, text, start, gap)
         start = m.end()
     _append(spans, text, start, len(text))
     return spans

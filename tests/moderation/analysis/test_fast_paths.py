@@ -111,6 +111,24 @@ def test_a_sentences_own_split_counts_the_tokens_that_start_in_it() -> None:
         assert by_offset == by_count, text
 
 
+@pytest.mark.parametrize(("text", "sentences"), [
+    ("Saw Dr. Patel. Great.", ["Saw Dr. Patel.", "Great."]),
+    ("At 9 a.m. sharp. Fine.", ["At 9 a.m. sharp.", "Fine."]),
+    ("See APPROX. 3 visits. Ok.", ["See APPROX. 3 visits.", "Ok."]),
+    ("We paid 5 sT. Then left.", ["We paid 5 sT. Then left."]),
+    ("It was the best. Really.", ["It was the best.", "Really."]),
+    ("Ask for \u0130nc. Then go.", ["Ask for \u0130nc.", "Then go."]),
+    ("Mr.\nSmith. Ok.", ["Mr.", "Smith.", "Ok."]),
+])
+def test_a_full_stop_after_an_abbreviation_does_not_end_the_sentence(text: str, sentences: list[str]) -> None:
+    # given a text with full stops after abbreviations (any case), after words ending like one, and
+    # after a word that lowers to more characters
+    # when it is split into sentences
+    spans = sentence_spans(text)
+    # then only the full stops after no abbreviation (or before a line break) end one
+    assert [text[start:end] for start, end in spans] == sentences
+
+
 def test_a_language_is_detected_as_when_lingua_is_always_asked() -> None:
     # given texts of 5-20 words mixing English, Spanish, Portuguese, French and German function words
     # with words of no language (tweets, names), none plainly English by the function-word count
