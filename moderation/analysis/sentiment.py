@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections.abc import Collection
 from collections.abc import Set as AbstractSet
 from functools import lru_cache
 from itertools import compress
@@ -174,10 +175,11 @@ def _cue_weights(text: str, words: AbstractSet[str], *, claim: bool = False, swe
     return max(complaint + fact, -1.5), praise + relief
 
 
-def _sentence(text: str, compound: float, words: frozenset[str] | None = None, gate: frozenset[str] | None = None,
+def _sentence(text: str, compound: float, words: Collection[str] | None = None, gate: Collection[str] | None = None,
               *, claim: bool = False, swearing: bool = False) -> tuple[str, float]:
     """The role of one sentence and its domain-adjusted score, given the cues the whole text allows;
-    words, gate: its _WORD words and gate_words, when the caller has them."""
+    words, gate: its _WORD words and gate_words (sets or lists, the same object when the same words),
+    when the caller has them."""
     if words is None or gate is None:
         low = text.lower()
         words = frozenset((_ASCII_WORD if low.isascii() else _WORD).findall(low))
@@ -189,6 +191,11 @@ def _sentence(text: str, compound: float, words: frozenset[str] | None = None, g
         # No word any step below looks for: what they add up to (no gripe, no cue, no class, not cared
         # for, no unmet service, role "other"), without the dozen look-ups (a quarter of sentences).
         return "other", round(_clamp(compound + 0.0 + 0.0), 4)
+    # The steps below look words up many times: as sets (frozenset() of a frozenset is that frozenset).
+    if gate is words:
+        words = gate = frozenset(words)
+    else:
+        words, gate = frozenset(words), frozenset(gate)
     cues = _cues()
     mixed = logistics_clause(text, gate)
     if mixed is not None:
@@ -297,7 +304,7 @@ def analyze_sentiment(text: str, *, language: str = "en", is_spam: bool = False,
     # An ASCII text's words, sentence by sentence: its lower() with every byte but [a-z0-9_'] made a space,
     # sliced and split (the same words as _WORD / gate_words find in each sentence, in C).
     spaced = plain.lower().encode().translate(_SPACED).decode() if plain.isascii() else None
-    words = gate = None
+    words = gate = None  # lists of words: _sentence makes sets of them only if some step needs them
     for n, (start, end) in enumerate(spans):
         sentence = plain[start:end]
         if starts is None:
@@ -315,8 +322,8 @@ def analyze_sentiment(text: str, *, language: str = "en", is_spam: bool = False,
             vpass, plain, first, token, start, end, valences=adjusted)
         if spaced is not None:
             chunk = spaced[start:end]
-            words = frozenset(chunk.split())
-            gate = words if "'" not in chunk else frozenset(chunk.replace("'", " ").split())
+            words = chunk.split()
+            gate = words if "'" not in chunk else chunk.replace("'", " ").split()
         role, score = _sentence(sentence, adjusted_compound, words, gate,
                                 claim=bool(claims) and any(s < end and start < e for s, e in claims),
                                 swearing=bool(swearing) and any(s < end and start < e for s, e in swearing))
