@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from string import ascii_lowercase
+from string import ascii_letters, ascii_lowercase
 
-from ._data import load_json, words_of
+from ._data import ASCII_FOLDING, load_json, words_of
 from .results import AnalysisContext, FlagHit
 from .text import is_mostly_lowercase
 
@@ -52,14 +52,15 @@ def _patterns() -> tuple[tuple[_NameCue, ...], frozenset[str]]:
         words = {w for item in items for w in re.findall(r"[\w']+", item.lower())}
         return frozenset(words - {"in", "law", "best", "fellow", "another", "i", "is", "my", "this", "yours"})
 
-    def words(items: list[str]) -> str:
-        return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(items, key=len, reverse=True))
+    def words(items: list[str]) -> list[str]:
+        return [re.escape(w).replace(r"\ ", r"\s+") for w in sorted(items, key=len, reverse=True)]
 
     relation = re.compile(
-        rf"(?i:\b(?:my|our|his|her|their|a|the)\s+(?:\w+\s+)?(?:{words(raw['relations'])}))\b"
+        rf"{_word_start(['my', 'our', 'his', 'her', 'their', 'a', 'the'])}"
+        rf"(?i:\s+(?:\w+\s+)?(?:{'|'.join(words(raw['relations']))}))\b"
         rf"[\s,:(-]*(?:(?i:is|was|named|called)\s+)?{_FULL}"
     )
-    introduction = re.compile(rf"(?i:\b(?:{words(raw['introductions'])}))[\s,:-]+{_FULL}")
+    introduction = re.compile(rf"{_word_start(words(raw['introductions']))}[\s,:-]+{_FULL}")
     signoff = re.compile(rf"(?:\A|\n|[—–~-][ \t]*)[ \t]*{_FULL}[ \t]*[.!]?\s*\Z")
     # "Kevin Doyle here —": a writer introducing themselves by full name.
     here = re.compile(rf"(?:\A|(?<=[\n.!?]))\s*{_FULL}[ \t]+here\b")
@@ -74,6 +75,22 @@ def _patterns() -> tuple[tuple[_NameCue, ...], frozenset[str]]:
         _NameCue(quoted, opener=_QUOTED_WORD),
     )
     return cues, frozenset(raw["not_names"])
+
+
+def _word_start(alternatives: list[str]) -> str:
+    """A pattern matching as (?i:\\b(?:alternative|...)) does, for alternatives that open with an ASCII
+    letter, written to open with a case-sensitive character class: re then skips in C to the
+    characters that can open a match instead of trying the caseless pattern at every character.
+
+    The class holds every character re's IGNORECASE takes for an opening letter (its two cases, and
+    İ ı ſ K where they fold to it); the lookbehind after it is the \\b before it (a letter is a word
+    character); each alternative then checks its own opening letter caselessly."""
+    firsts = {a[0] for a in alternatives}
+    assert all(f in ascii_letters for f in firsts), alternatives
+    letter = re.compile(f"(?i:[{''.join(sorted(firsts))}])")
+    opening = sorted({c for f in firsts for c in (f.lower(), f.upper(), *ASCII_FOLDING) if letter.fullmatch(c)})
+    tails = "|".join(f"(?<={a[0]}){a[1:]}" for a in alternatives)
+    return rf"[{''.join(opening)}](?<!\w\w)(?i:{tails})"
 
 
 def _ends_in_capitalised_word(text: str) -> bool:

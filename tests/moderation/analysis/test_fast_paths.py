@@ -10,7 +10,7 @@ from bisect import bisect_left
 
 import pytest
 
-from moderation.analysis import contact, form, language, therapists
+from moderation.analysis import contact, form, language, names, therapists
 from moderation.analysis.duplicates import fingerprint
 from moderation.analysis.results import TherapistRef
 from moderation.analysis.sentiment_classes import gate_words
@@ -127,6 +127,23 @@ def test_a_full_stop_after_an_abbreviation_does_not_end_the_sentence(text: str, 
     spans = sentence_spans(text)
     # then only the full stops after no abbreviation (or before a line break) end one
     assert [text[start:end] for start, end in spans] == sentences
+
+
+def test_a_word_start_pattern_matches_as_the_caseless_alternation_does() -> None:
+    # given determiners and introduction words, and texts of them in any case, with İ ı ſ K, inside
+    # words and after punctuation
+    determiners = ["my", "our", "his", "her", "their", "a", "the"]
+    introductions = [r"yours\s+truly", r"my\s+name\s+is", "sincerely", "signed", r"i\s+am", "met", "i'm"]
+    alphabet = ["my", "MY", "Our", "h\u0130s", "h\u0131s", "her", "THEIR", "a", "A", "the", "\u017fincerely", "SIGNED",
+                "i am", "\u0130'm", "\u0131\tam", "yours  truly", "met", " ", "\n", "-", "x", "_", "\u00e9", "\u212a",
+                "'", ".", "1"]
+    texts = generated(alphabet, 20000, seed=7, longest=12)
+    for alternatives in (determiners, introductions):
+        caseless = re.compile(rf"(?i:\b(?:{'|'.join(alternatives)}))")
+        opening = re.compile(names._word_start(alternatives))
+        for text in texts:
+            # when both find their matches, then they are the same
+            assert [m.span() for m in opening.finditer(text)] == [m.span() for m in caseless.finditer(text)], text
 
 
 def test_a_language_is_detected_as_when_lingua_is_always_asked() -> None:
