@@ -7,8 +7,8 @@ import sys
 
 def main() -> None:
     # What start-up builds (modules, classes, models: ~100,000 tracked objects) lives as long as the
-    # process, yet the cyclic collector would walk it again and again while it is being built: ~5% of
-    # a short command's CPU. It is switched back on, with those objects frozen out of its walks, once
+    # process, yet the cyclic collector would walk it again and again while it is being built: about a
+    # quarter of a command's start-up. It is switched back on, with those objects frozen out of its walks, once
     # the apps are ready (moderation/apps.py).
     gc.disable()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")

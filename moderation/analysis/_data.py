@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from . import _literals
+from .text import ascii_lowering_bytes
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
@@ -30,11 +31,8 @@ def load_lines(name: str) -> tuple[str, ...]:
 
 
 _WORDS = re.compile(r"[\w']+")
-# bytes.translate table for ASCII text: capitals to lower case, [a-z0-9_'] kept, any other byte to a
-# space. Split on spaces, the translated text gives the [\w']+ runs of text.lower(), in C.
-_ASCII_WORD_BYTES = bytes(
-    ord(chr(b).lower()) if chr(b).isalnum() or chr(b) in "_'" else ord(" ") for b in range(128)
-) + b" " * 128
+# For ASCII text: split on spaces, the translated text gives the [\w']+ words of text.lower().
+ASCII_WORD_BYTES = ascii_lowering_bytes("_'")
 
 
 @lru_cache(maxsize=4)
@@ -42,7 +40,7 @@ def word_list(text: str) -> list[str]:
     """Lower-cased [\\w']+ words of a text in order (cached: several detectors ask for the same
     text's words; do not change the list)."""
     if text.isascii():
-        return text.encode().translate(_ASCII_WORD_BYTES).decode().split()
+        return text.encode().translate(ASCII_WORD_BYTES).decode().split()
     return _WORDS.findall(text.lower())
 
 
@@ -135,7 +133,7 @@ class Cue:
     what compiling the pattern costs, once: short sentences do not repay it.
     """
 
-    __slots__ = ("_flags", "_hints", "_pattern", "_source", "_tree", "_twin", "any", "weight")
+    __slots__ = ("_flags", "_hints", "_lower", "_pattern", "_source", "_tree", "_twin", "any", "weight")
 
     def __init__(self, spec: dict, *, flags: int = re.IGNORECASE, pattern: str | None = None,
                  hinted: bool = False) -> None:
@@ -143,8 +141,10 @@ class Cue:
         self._source = pattern if pattern is not None else spec["re"]
         self._flags = flags
         self._pattern: re.Pattern[str] | None = None
-        # the lower-case twin (see _has_lower_case_twin): None until known, False when there is none
-        self._twin: re.Pattern[str] | bool | None = None
+        # whether it scans lowered text with a twin without IGNORECASE (see _has_lower_case_twin),
+        # and that twin, compiled when first needed
+        self._lower = _has_lower_case_twin(self._source, flags)
+        self._twin: re.Pattern[str] | None = None
         # the literal hints: None until read (without hinted, NO_HINTS at once)
         self._hints: _literals.Hints | None = None if hinted else _literals.NO_HINTS
         self._tree: object = None  # the parse tree read with the hints, until compiled
@@ -152,28 +152,23 @@ class Cue:
 
     @property
     def pattern(self) -> re.Pattern[str]:
-        """The compiled pattern, as given."""
+        """The compiled pattern, as given (from the tree read with the hints, when there is no twin)."""
         if self._pattern is None:
-            self._pattern = re.compile(self._source, self._flags)
+            self._pattern = _literals.compile_tree(None if self._lower else self._tree, self._source, self._flags)
+            if not self._lower:
+                self._tree = None
         return self._pattern
 
     def applies(self, words: set[str]) -> bool:
         """True when the text's words make a match possible."""
         return not self.any or not self.any.isdisjoint(words)
 
-    def _scanner(self) -> re.Pattern[str] | None:
-        """The twin, compiled when first needed (from the tree read with the hints, if any); None
-        when there is no twin (then self.pattern, compiled the same way, scans the text)."""
+    def _scanner(self) -> re.Pattern[str]:
+        """The twin (self._lower), compiled when first needed from the tree read with the hints, if any."""
         if self._twin is None:
-            self._twin = _has_lower_case_twin(self._source, self._flags)
-        if self._twin is True:
             self._twin = _literals.compile_tree(self._tree, self._source, self._flags & ~re.IGNORECASE)
             self._tree = None
-        elif self._twin is False and self._tree is not None:
-            if self._pattern is None:
-                self._pattern = _literals.compile_tree(self._tree, self._source, self._flags)
-            self._tree = None
-        return self._twin or None
+        return self._twin
 
     def _matches(self, text: str, *, first: bool) -> Iterator[re.Match[str]] | list[re.Match[str]]:
         """self.pattern.finditer(text)'s matches, with the same spans (a match's group() may be
@@ -182,14 +177,11 @@ class Cue:
         if lowered is None:
             return self.pattern.finditer(text)
         if self._hints is None:
-            if self._twin is None:
-                self._twin = _has_lower_case_twin(self._source, self._flags)
-            flags = self._flags & ~re.IGNORECASE if self._twin else self._flags
+            flags = self._flags & ~re.IGNORECASE if self._lower else self._flags
             self._hints, self._tree = _literals.read(self._source, flags)
         if not self._hints.may_match(lowered):
             return []  # lacks a literal every match holds (most texts that hold a trigger word)
-        twin = self._scanner()
-        pattern, scanned = (self.pattern, text) if twin is None else (twin, lowered)
+        pattern, scanned = (self._scanner(), lowered) if self._lower else (self.pattern, text)
         if self._hints.starts is not None:
             starts = _match_starts(lowered, self._hints.start_strings(lowered))
             if starts is not None:
@@ -202,13 +194,10 @@ class Cue:
     def _scan(self, text: str) -> tuple[re.Pattern[str], str]:
         """The pattern to scan with and the text to scan, for a cue without hints: a caseless
         pattern written in lower case scans the lower-cased text instead, with the same spans."""
-        lowered = lowered_in_place(text)
-        if lowered is not None:
-            twin = self._twin
-            if twin is None or twin is True:
-                twin = self._scanner()
-            if twin:
-                return twin, lowered
+        if self._lower:
+            lowered = lowered_in_place(text)
+            if lowered is not None:
+                return self._scanner(), lowered
         return self.pattern, text
 
     def finditer(self, text: str) -> Iterator[re.Match[str]]:

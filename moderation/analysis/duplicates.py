@@ -6,11 +6,10 @@ import re
 import unicodedata
 
 from .results import FlagHit
+from .text import ascii_lowering_bytes
 
 _NOT_WORD = re.compile(r"[\W_]+")
-# bytes.translate table for ASCII text: capitals to lower case, letters and digits kept, any other
-# byte to a space.
-_ASCII_NORMAL_BYTES = bytes(ord(chr(b).lower()) if chr(b).isalnum() else ord(" ") for b in range(128)) + b" " * 128
+_ASCII_NORMAL_BYTES = ascii_lowering_bytes()  # letters lower-cased, digits kept, any other byte a space
 
 
 def fingerprint(text: str) -> str:

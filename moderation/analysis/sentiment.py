@@ -18,7 +18,7 @@ from itertools import compress
 from typing import NamedTuple
 
 from . import vader
-from ._data import Cue, CueSet, load_json
+from ._data import ASCII_WORD_BYTES, Cue, CueSet, load_json
 from .outcomes import find_outcome_claims
 from .profanity import profanity_flags
 from .results import SentenceScore, Sentiment, sentence_label, text_label
@@ -50,8 +50,6 @@ GRIPE_SHARE = 0.5  # share of a logistics clause that counts beside praise in th
 _PEOPLE = frozenset({"therapist", "therapists", "pt", "staff", "doctor", "she", "he", "team", "aide", "aides"})
 _WORD = re.compile(r"[\w']+")
 _ASCII_WORD = re.compile(r"[a-z0-9_']+")  # the same on lower-cased ASCII text, scanned faster
-# A bytes.translate table keeping the bytes of _ASCII_WORD words and making every other byte a space.
-_SPACED = bytes(c if chr(c) in "abcdefghijklmnopqrstuvwxyz0123456789_'" else 0x20 for c in range(256))
 
 
 class _Cues(NamedTuple):
@@ -301,9 +299,9 @@ def analyze_sentiment(text: str, *, language: str = "en", is_spam: bool = False,
     starts = None if vpass.spans is None else [s for s, _ in vpass.spans]  # ascending, in text order
     negations = vader.negation_flags(lows)
     domain = bytes(map(_domain_words().__contains__, lows))
-    # An ASCII text's words, sentence by sentence: its lower() with every byte but [a-z0-9_'] made a space,
-    # sliced and split (the same words as _WORD / gate_words find in each sentence, in C).
-    spaced = plain.lower().encode().translate(_SPACED).decode() if plain.isascii() else None
+    # An ASCII text's words, sentence by sentence: the text lowered with every byte but [a-z0-9_'] made a
+    # space, sliced and split (the same words as _WORD / gate_words find in each sentence, in C).
+    spaced = plain.encode().translate(ASCII_WORD_BYTES).decode() if plain.isascii() else None
     words = gate = None  # lists of words: _sentence makes sets of them only if some step needs them
     for n, (start, end) in enumerate(spans):
         sentence = plain[start:end]

@@ -41,6 +41,14 @@ def byte_classes(classes: dict[str, str]) -> bytes:
     return bytes(table)
 
 
+def ascii_lowering_bytes(keep: str = "") -> bytes:
+    """A bytes.translate table for ASCII text: letters to lower case, digits and the characters of keep
+    as they are, any other byte to a space. Split on spaces, the translated text gives the runs of
+    those characters of text.lower(), in C."""
+    return byte_classes({**{c: c + c.upper() for c in string.ascii_lowercase},
+                         **{c: c for c in string.digits + keep}})
+
+
 def ascii_quotes(text: str) -> str:
     """Typographic quotes made ASCII; nothing else changes (same length, same offsets)."""
     return text if text.isascii() else text.translate(_QUOTES)  # isascii() is a flag look-up, not a scan
@@ -64,10 +72,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
                 word = _LAST_WORD.search(text, max(0, gap - 12), gap)
                 if word and word.group(1).lower() in _ABBREVIATIONS:
                     continue
-        if start < gap and not text[start].isspace() and not text[gap - 1].isspace():
-            spans.append((start, gap))  # already trimmed (most sentences: the gaps took the whitespace)
-        else:
-            _append(spans, text, start, gap)
+        _append(spans, text, start, gap)
         start = m.end()
     _append(spans, text, start, len(text))
     return spans
